@@ -1,0 +1,52 @@
+# `make demo` and `make test` do all the set-up on a fresh machine (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test serve lint format messages install clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed messages
+
+# Compiles locale/zh_Hans with GNU gettext's msgfmt (part of the base image).
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=$(VENV) --verbosity 0
+
+# The local demo: SQLite in the project folder, tasks run eagerly, e-mail on the console,
+# MFA relaxed (every page says so). Seeds the current edition once and prints the logins.
+demo: install
+	WNEVC_REQUIRE_MFA=0 $(PY) manage.py migrate --noinput
+	WNEVC_REQUIRE_MFA=0 $(PY) manage.py seed_demo $(if $(STAGE),--stage $(STAGE),)
+	WNEVC_REQUIRE_MFA=0 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# The production shape on one machine: gunicorn, a Celery worker and beat, against the
+# PostgreSQL and Redis named by DATABASE_URL and REDIS_URL (both required).
+serve: install
+	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (PostgreSQL) for make serve." && exit 2)
+	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL for make serve." && exit 2)
+	DEBUG=$${DEBUG:-0} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-0} $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=$${DEBUG:-0} $(VENV)/bin/celery -A wnevc worker --beat --loglevel INFO --concurrency 2 & \
+	DEBUG=$${DEBUG:-0} $(VENV)/bin/gunicorn wnevc.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 8 --worker-class gthread; \
+	kill %1
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

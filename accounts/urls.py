@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("preferences/", views.preferences, name="preferences"),
+]

@@ -1,0 +1,20 @@
+import pytest
+from django.core.cache import cache
+
+from wnevc.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    # Most tests run tasks in-process; tests of the worker itself start a real one.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters and cached pages live in the cache (Redis in CI): no test may see
+    # another's. CI gives the suite a Redis database of its own.
+    cache.clear()
+    yield
+    cache.clear()

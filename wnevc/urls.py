@@ -1,0 +1,25 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core.health import healthz
+
+# The admin signs in through allauth, so rate limits and MFA apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("WNEVC Selection Portal administration")
+admin.site.site_title = _("WNEVC Selection Portal")
+admin.site.index_title = _("Run the edition")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("submissions.urls")),
+    prefix_default_language=True,
+)
