@@ -1,0 +1,68 @@
+"""factory-boy factories. Every paired field is filled in both languages."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from submissions.models import Category, Direction, Edition, StageWindow
+from submissions.stages import Stage
+
+# --- submissions ----------------------------------------------------------------------------
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+        django_get_or_create = ("year",)
+
+    year = factory.Sequence(lambda n: 2030 + n)
+    name_zh = factory.LazyAttribute(lambda o: f"{o.year}年全球新能源汽车前沿及创新技术征集评选")
+    name_en = factory.LazyAttribute(
+        lambda o: f"{o.year} Global NEVs Cutting-edge & Innovative Technologies Selection"
+    )
+    is_current = False
+    committee_size = 31
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    edition = factory.SubFactory(EditionFactory)
+    code = Category.Code.CUTTING_EDGE
+    name_zh = factory.LazyAttribute(
+        lambda o: "前沿技术" if o.code == Category.Code.CUTTING_EDGE else "创新技术"
+    )
+    name_en = factory.LazyAttribute(
+        lambda o: (
+            "Cutting-edge technology"
+            if o.code == Category.Code.CUTTING_EDGE
+            else "Innovative technology"
+        )
+    )
+    criteria_zh = "前瞻性、引领性、颠覆性和发展前景。"
+    criteria_en = "Forward-looking, leading, disruptive, with development prospects."
+    winners_quota = 8
+    shortlist_size = 16
+
+
+class DirectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Direction
+
+    edition = factory.SubFactory(EditionFactory)
+    code = factory.Sequence(lambda n: f"direction-{n}")
+    name_zh = factory.Sequence(lambda n: f"技术方向{n}")
+    name_en = factory.Sequence(lambda n: f"Direction {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class StageWindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageWindow
+
+    edition = factory.SubFactory(EditionFactory)
+    stage = Stage.COLLECTION
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyAttribute(lambda o: o.opens_at + timedelta(days=30))
