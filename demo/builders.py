@@ -1,0 +1,128 @@
+"""Builds the demo edition, stage by stage.
+
+`STAGES` lists the demo stages in order. Each has a builder that takes the edition as the
+previous stage left it and brings it to its own stage (collection adds nothing beyond the
+edition; a formal-check builder would add submitted nominations, and so on), and the calendar
+window that is open at that stage. `build_demo` runs every builder up to the one asked for.
+A later issue adds a stage by appending to `STAGES`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from submissions import defaults
+from submissions.models import Category, Direction, Edition, StageWindow
+from submissions.stages import Stage
+
+from .people import DemoPeople, build_people
+from .schedule import stage_calendar
+
+
+@dataclass
+class DemoEdition:
+    """What the builders share: the edition being built, its people and the options asked for."""
+
+    edition: Edition
+    people: DemoPeople
+    nominations: int
+    now: datetime
+
+
+@dataclass(frozen=True)
+class DemoStage:
+    name: str
+    calendar_stage: Stage  # the calendar window that contains "now" at this demo stage
+    build: Callable[[DemoEdition], None]
+
+
+def build_collection(demo: DemoEdition) -> None:
+    """Collection is open: the edition, its calendar, categories, directions and people are
+    all there is, and `build_edition` made them."""
+
+
+STAGES: dict[str, DemoStage] = {
+    stage.name: stage
+    for stage in [
+        DemoStage("collection", Stage.COLLECTION, build_collection),
+    ]
+}
+
+# Named in the design; each becomes available when its issue adds a builder to STAGES.
+PLANNED_STAGES = ("formal_check", "review", "shortlist", "voting", "published")
+
+
+class UnknownStage(ValueError):
+    pass
+
+
+def build_edition(*, year: int, calendar_stage: Stage, expert_count: int, now: datetime):
+    """The edition for `year`, rebuilt from scratch and made the only current one."""
+    Edition.objects.filter(year=year).delete()
+    Edition.objects.filter(is_current=True).update(is_current=False)
+    name_zh, name_en = defaults.edition_names(year)
+    edition = Edition.objects.create(
+        year=year,
+        name_zh=name_zh,
+        name_en=name_en,
+        is_current=True,
+        committee_size=expert_count,
+    )
+    StageWindow.objects.bulk_create(
+        StageWindow(edition=edition, stage=stage, opens_at=opens_at, closes_at=closes_at)
+        for stage, opens_at, closes_at in stage_calendar(current=calendar_stage, now=now)
+    )
+    Category.objects.bulk_create(
+        Category(
+            edition=edition,
+            code=category.code,
+            name_zh=category.name_zh,
+            name_en=category.name_en,
+            criteria_zh=category.criteria_zh,
+            criteria_en=category.criteria_en,
+            winners_quota=category.winners_quota,
+            shortlist_size=category.shortlist_size,
+        )
+        for category in defaults.CATEGORIES
+    )
+    Direction.objects.bulk_create(
+        Direction(
+            edition=edition,
+            code=direction.code,
+            name_zh=direction.name_zh,
+            name_en=direction.name_en,
+            position=position,
+        )
+        for position, direction in enumerate(defaults.DIRECTIONS, start=1)
+    )
+    return edition
+
+
+def build_demo(
+    *,
+    year: int,
+    stage: str = "collection",
+    experts: int = defaults.COMMITTEE_SIZE,
+    nominations: int = 0,
+    now: datetime | None = None,
+) -> DemoEdition:
+    """Build the demo edition for `year` at `stage`, replacing any edition of that year."""
+    if stage not in STAGES:
+        raise UnknownStage(stage)
+    now = now or timezone.now()
+    names = list(STAGES)
+    with transaction.atomic():
+        edition = build_edition(
+            year=year,
+            calendar_stage=STAGES[stage].calendar_stage,
+            expert_count=experts,
+            now=now,
+        )
+        people = build_people(edition=edition, expert_count=experts)
+        demo = DemoEdition(edition=edition, people=people, nominations=nominations, now=now)
+        for name in names[: names.index(stage) + 1]:
+            STAGES[name].build(demo)
+    return demo
