@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from submissions import defaults
-from submissions.models import Category, Direction, Edition, StageWindow
+from submissions.models import Category, Direction, Edition, Nomination, StageWindow
 from submissions.stages import Stage
 
 from .people import DemoPeople, build_people
@@ -61,6 +61,8 @@ class UnknownStage(ValueError):
 
 def build_edition(*, year: int, calendar_stage: Stage, expert_count: int, now: datetime):
     """The edition for `year`, rebuilt from scratch and made the only current one."""
+    # Nominations protect their edition from deletion by accident; here it is on purpose.
+    Nomination.objects.filter(edition__year=year).delete()
     Edition.objects.filter(year=year).delete()
     Edition.objects.filter(is_current=True).update(is_current=False)
     name_zh, name_en = defaults.edition_names(year)
