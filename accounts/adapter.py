@@ -1,5 +1,17 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from django.urls import reverse, translate_url
+from django.utils import translation
+
+from .models import User
+
+# Links that allauth puts into its e-mails; they are rewritten into the recipient's language so
+# the page the link opens reads like the e-mail.
+LINKS_IN_EMAILS = ("activate_url", "password_reset_url", "signup_url")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -10,4 +22,56 @@ class AccountAdapter(DefaultAccountAdapter):
         return translate_url(url, language) if language else url
 
     def get_email_verification_redirect_url(self, email_address):
-        return reverse("accounts:dashboard")
+        url = reverse("accounts:dashboard")
+        language = getattr(email_address.user, "preferred_language", None)
+        return translate_url(url, language) if language else url
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """Setting up a first authenticator right after signing in needs no second password.
+
+        Experts and organisers are sent to the TOTP set-up as soon as they sign in; asking for
+        the password they typed a moment ago would only confuse them. Anything else in MFA
+        (a second device, deactivating, recovery codes) still asks, as allauth does.
+        """
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and app == "allauth.mfa" and self._first_authenticator_after_sign_in():
+            return False
+        return required
+
+    def _first_authenticator_after_sign_in(self) -> bool:
+        from allauth.mfa.models import Authenticator
+
+        request = self.request or allauth_context.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        if Authenticator.objects.filter(user=user).exists():
+            return False
+        records = get_authentication_records(request, user)
+        return bool(records) and (
+            time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+        )
+
+    def send_mail(self, template_prefix, email, context):
+        """Every e-mail goes out in the recipient's preferred language, links included.
+
+        At sign-up the preferred language defaults to the language of the page, so the
+        verification e-mail reads like the page the person signed up on. Someone without an
+        account (e.g. a reset asked for an unknown address) gets the language of the page.
+        """
+        language = self._recipient_language(email, context)
+        context = dict(context)
+        for key in LINKS_IN_EMAILS:
+            if context.get(key):
+                context[key] = translate_url(context[key], language)
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
+
+    @staticmethod
+    def _recipient_language(email, context) -> str:
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).only("preferred_language").first()
+        if user is not None and user.preferred_language:
+            return user.preferred_language
+        return translation.get_language()

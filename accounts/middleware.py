@@ -1,8 +1,10 @@
 """Experts and organisers set up TOTP before they reach any of their pages."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import roles
 
@@ -17,6 +19,14 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         if settings.WNEVC_REQUIRE_MFA and self._must_set_up_totp(request):
+            messages.warning(
+                request,
+                _(
+                    "Experts and organisers protect their account with a second step at "
+                    "sign-in. Please set up an authenticator app now; then you can continue "
+                    "to your pages."
+                ),
+            )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
