@@ -182,6 +182,16 @@ STORAGES = {
 # Uploads above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Limits of nomination materials in bytes, per kind and per nomination in all (checked by content
+# in submissions/file_validators.py). Images above WNEVC_UPLOAD_MAX_PIXELS are refused as bombs.
+WNEVC_UPLOAD_LIMITS = {
+    "recommendation_form": int(env("WNEVC_UPLOAD_DOCUMENT_MB", "20")) * 1024 * 1024,
+    "technical_report": int(env("WNEVC_UPLOAD_DOCUMENT_MB", "20")) * 1024 * 1024,
+    "evidence": int(env("WNEVC_UPLOAD_DOCUMENT_MB", "20")) * 1024 * 1024,
+    "video": int(env("WNEVC_UPLOAD_VIDEO_MB", "200")) * 1024 * 1024,
+    "total": int(env("WNEVC_UPLOAD_TOTAL_MB", "300")) * 1024 * 1024,
+}
+WNEVC_UPLOAD_MAX_PIXELS = 50_000_000
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST")
