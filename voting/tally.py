@@ -27,7 +27,7 @@ BORDA = "borda"
 METHODS = (APPROVAL, BORDA)
 
 
-class InvalidBallot(ValueError):  # noqa: N818 - the domain word reads better
+class InvalidBallot(ValueError):
     pass
 
 
