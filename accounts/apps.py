@@ -11,4 +11,6 @@ class AccountsConfig(AppConfig):
         from .setup import ensure_role_groups
 
         # Groups are infrastructure, not business rules: they exist after every migrate.
-        post_migrate.connect(ensure_role_groups, sender=self)
+        # Connected for every app, not only this one: the permissions of apps migrated after
+        # accounts (submissions, review, voting) exist only once their own signal has run.
+        post_migrate.connect(ensure_role_groups, dispatch_uid="accounts.ensure_role_groups")

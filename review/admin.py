@@ -1,12 +1,59 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.i18n import localized
 
 from .models import Expert
 
 
 @admin.register(Expert)
 class ExpertAdmin(admin.ModelAdmin):
-    list_display = ["name_zh", "name_en", "affiliation_en", "edition"]
+    list_display = ["name_zh", "name_en", "title_display", "affiliation_display", "edition"]
     list_filter = ["edition", "directions"]
+    list_select_related = ["edition"]
     search_fields = ["name_zh", "name_en", "user__email", "affiliation_zh", "affiliation_en"]
     filter_horizontal = ["directions"]
     raw_id_fields = ["user"]
+    fieldsets = [
+        (None, {"fields": ["edition", "user"]}),
+        (
+            _("Name and affiliation"),
+            {
+                "fields": [
+                    ("name_zh", "name_en"),
+                    ("title_zh", "title_en"),
+                    ("affiliation_zh", "affiliation_en"),
+                ]
+            },
+        ),
+        (
+            _("Expertise"),
+            {
+                "fields": ["directions"],
+                "description": _(
+                    "Directions of the expert's own edition. They guide the assignment of "
+                    "entries to review."
+                ),
+            },
+        ),
+    ]
+
+    @admin.display(description=pgettext_lazy("of a person", "title"), ordering="title_en")
+    def title_display(self, expert):
+        return localized(expert, "title")
+
+    @admin.display(description=_("affiliation"), ordering="affiliation_en")
+    def affiliation_display(self, expert):
+        return localized(expert, "affiliation")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "directions":
+            field.queryset = field.queryset.select_related("edition").order_by(
+                "-edition__year", "position"
+            )
+            field.label_from_instance = lambda direction: (
+                f"{direction.edition.year} · {localized(direction, 'name')}"
+            )
+        return field
