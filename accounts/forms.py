@@ -1,9 +1,17 @@
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+# Django 5.2 changed this validator message's msgid and its Chinese catalogue has not caught up.
+# Marking it here brings it into our catalogue, which takes precedence over Django's own.
+PASSWORD_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    "min_length",
+)
 
 
 class SignupExtraForm(forms.Form):

@@ -66,3 +66,54 @@ class StageWindowFactory(factory.django.DjangoModelFactory):
     stage = Stage.COLLECTION
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     closes_at = factory.LazyAttribute(lambda o: o.opens_at + timedelta(days=30))
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+PASSWORD = "Selection-2026-password"  # the one password every test user has
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.Organisation"
+
+    name_zh = factory.Sequence(lambda n: f"新能源研究院{n}")
+    name_en = factory.Sequence(lambda n: f"New Energy Institute {n}")
+    kind = "institute"
+    country = "中国 China"
+    email_domain = factory.Sequence(lambda n: f"institute{n}.example.cn")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person with a verified e-mail address, signed in with PASSWORD.
+
+    UserFactory(roles=["expert"]) puts the person into role groups; organisers are staff.
+    """
+
+    class Meta:
+        model = "accounts.User"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    preferred_language = "zh-hans"
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if not (create and extracted):
+            return
+        from django.contrib.auth.models import Group
+
+        # get_or_create: transactional tests flush the groups that migrate made.
+        self.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in extracted))
+        if "organiser" in extracted:
+            self.is_staff = True
+            self.save(update_fields=["is_staff"])
