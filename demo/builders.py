@@ -18,6 +18,7 @@ from submissions import defaults
 from submissions.models import Category, Direction, Edition, Nomination, StageWindow
 from submissions.stages import Stage
 
+from .nominations import build_collection_nominations, build_formal_check
 from .people import DemoPeople, build_people
 from .schedule import stage_calendar
 
@@ -40,14 +41,16 @@ class DemoStage:
 
 
 def build_collection(demo: DemoEdition) -> None:
-    """Collection is open: the edition, its calendar, categories, directions and people are
-    all there is, and `build_edition` made them."""
+    """Collection is open: the edition, its calendar, categories, directions and people
+    (`build_edition` made them), and the nominations collected so far."""
+    build_collection_nominations(demo)
 
 
 STAGES: dict[str, DemoStage] = {
     stage.name: stage
     for stage in [
         DemoStage("collection", Stage.COLLECTION, build_collection),
+        DemoStage("formal_check", Stage.FORMAL_CHECK, build_formal_check),
     ]
 }
 

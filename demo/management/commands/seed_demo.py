@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from demo import content
 from demo.builders import PLANNED_STAGES, STAGES, build_demo
+from demo.nominations import DEFAULT_COUNT as DEFAULT_NOMINATIONS
 from submissions.defaults import COMMITTEE_SIZE
 from submissions.stages import Stage
 
@@ -45,10 +46,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--nominations",
             type=int,
-            default=0,
+            default=DEFAULT_NOMINATIONS,
             help=(
-                "Number of demo nominations. Accepted but ignored for now: the portal has no "
-                "nominations yet."
+                "Number of demo nominations, across both categories, all directions and all "
+                f"three channels (default: {DEFAULT_NOMINATIONS})."
             ),
         )
 
@@ -90,8 +91,7 @@ class Command(BaseCommand):
             f"{len(demo.people.experts)} experts, {len(demo.people.nominators)} nominating "
             "organisations, 2 categories, 8 technical directions."
         )
-        if nominations:
-            self.stdout.write("--nominations is ignored until the portal has nominations.")
+        self.stdout.write(f"{edition.nominations.count()} nominations.")
         self.stdout.write("")
         self.write_logins(demo)
 
