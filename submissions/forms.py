@@ -1,0 +1,239 @@
+"""Forms of the nominator's pages. They validate input; services do the writing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+
+from .completeness import maturity_warnings
+from .models import Category, Declaration, Direction, Nomination, Patent
+from .services import CONTENT_FIELDS
+
+TEXTAREA_ROWS = {
+    "summary": 4,
+    "description": 8,
+    "innovations": 6,
+    "indicators": 6,
+    "application": 6,
+}
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name_zh",
+            "name_en",
+            "kind",
+            "country",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The secretariat must be able to reach someone.
+        for name in ("contact_name", "contact_phone", "contact_email"):
+            self.fields[name].required = True
+
+
+class NewlineCharField(forms.CharField):
+    """Counts a line break as one character, as the counter on the page does (not CR+LF)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class NominationForm(forms.ModelForm):
+    """The whole nomination: a draft may be saved with any of it missing except the category."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    declarations = forms.MultipleChoiceField(
+        label=_("Declarations"),
+        choices=Declaration.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Recorded with your account and the time you make them."),
+    )
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "category",
+            "direction",
+            "title_zh",
+            "title_en",
+            "summary_zh",
+            "summary_en",
+            "description_zh",
+            "description_en",
+            "innovations_zh",
+            "innovations_en",
+            "indicators_zh",
+            "indicators_en",
+            "application_zh",
+            "application_en",
+            "trl",
+            "application_status",
+        ]
+        field_classes = {"summary_zh": NewlineCharField, "summary_en": NewlineCharField}
+        labels = {
+            "title_zh": _("Title in Chinese"),
+            "title_en": _("Title in English"),
+            "summary_zh": _("Summary in Chinese"),
+            "summary_en": _("Summary in English"),
+            "description_zh": _("In Chinese"),
+            "description_en": _("In English"),
+            "innovations_zh": _("In Chinese"),
+            "innovations_en": _("In English"),
+            "indicators_zh": _("In Chinese"),
+            "indicators_en": _("In English"),
+            "application_zh": _("In Chinese"),
+            "application_en": _("In English"),
+        }
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        self.fields["category"].queryset = Category.objects.filter(edition=edition)
+        self.fields["category"].empty_label = None
+        self.fields["category"].widget = forms.RadioSelect(choices=self.fields["category"].choices)
+        self.fields["direction"].queryset = Direction.objects.filter(edition=edition)
+        self.fields["direction"].label_from_instance = _localized_name
+        self.fields["category"].label_from_instance = _localized_name
+        self.fields["trl"].widget = forms.Select(
+            choices=[("", "—")] + [(level, str(level)) for level in range(1, 10)]
+        )
+        self.fields["trl"].help_text = _(
+            "1-3: principles and concept; 4-5: validated in the laboratory or a relevant "
+            "environment; 6-7: prototype demonstrated in the real environment; 8-9: complete, "
+            "qualified and proven in operation."
+        )
+        for name, rows in TEXTAREA_ROWS.items():
+            for language in ("zh", "en"):
+                self.fields[f"{name}_{language}"].widget.attrs["rows"] = rows
+        for language in ("zh", "en"):
+            widget = self.fields[f"summary_{language}"].widget
+            widget.attrs["data-charcount"] = "300"
+            widget.attrs["maxlength"] = "300"
+        for language, lang_attr in (("zh", "zh-Hans"), ("en", "en")):
+            for name in ("title", *TEXTAREA_ROWS):
+                self.fields[f"{name}_{language}"].widget.attrs["lang"] = lang_attr
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["declarations"].initial = [d.kind for d in self.instance.declarations.all()]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Maturity warnings for what the form holds now (never errors)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        category = data.get("category") or (
+            self.instance.category if self.instance.category_id else None
+        )
+        trl = data.get("trl", self.instance.trl)
+        status = data.get("application_status", self.instance.application_status)
+        return maturity_warnings(category.code if category else None, trl, status)
+
+    def content(self) -> dict:
+        return {name: self.cleaned_data[name] for name in CONTENT_FIELDS if name in self.fields}
+
+
+def _localized_name(obj) -> str:
+    from core.i18n import localized
+
+    return localized(obj, "name")
+
+
+class PartForm(forms.Form):
+    """A row of a parts list. Rows left empty are ignored; `key` must be filled otherwise."""
+
+    key = ""
+
+    def clean(self):
+        data = super().clean()
+        filled = any(
+            value not in (None, "") for name, value in data.items() if name not in ("DELETE",)
+        )
+        if filled and not data.get(self.key):
+            self.add_error(self.key, _("This field is required when the row is filled."))
+        return data
+
+    def row(self) -> dict | None:
+        data = getattr(self, "cleaned_data", None) or {}
+        if data.get("DELETE") or not data.get(self.key):
+            return None
+        return {name: value for name, value in data.items() if name != "DELETE"}
+
+
+class CompletingOrganisationForm(PartForm):
+    key = "name_zh"
+    name_zh = forms.CharField(label=_("Name in Chinese"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+
+
+class KeyPersonForm(PartForm):
+    key = "name"
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    role = forms.CharField(label=_("Role in the work"), max_length=200, required=False)
+
+
+class PatentForm(PartForm):
+    key = "number"
+    number = forms.CharField(label=_("Patent number"), max_length=60, required=False)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Patent.Status.choices, initial=Patent.Status.GRANTED
+    )
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if (data.get("title") or "").strip() and not data.get("number"):
+            self.add_error("number", _("This field is required when the row is filled."))
+        return data
+
+
+CompletingOrganisationFormSet = forms.formset_factory(
+    CompletingOrganisationForm, extra=1, can_delete=True, max_num=30
+)
+KeyPersonFormSet = forms.formset_factory(KeyPersonForm, extra=1, can_delete=True, max_num=30)
+PatentFormSet = forms.formset_factory(PatentForm, extra=1, can_delete=True, max_num=100)
+
+PART_FORMSETS = (
+    # (prefix, formset class, related name, fields)
+    (
+        "completing",
+        CompletingOrganisationFormSet,
+        "completing_organisations",
+        ("name_zh", "name_en"),
+    ),
+    ("people", KeyPersonFormSet, "key_people", ("name", "organisation_name", "role")),
+    ("patents", PatentFormSet, "patents", ("number", "title", "status")),
+)
+
+
+def part_formsets(data=None, nomination: Nomination | None = None) -> dict:
+    """The three parts formsets, bound to data or filled from the nomination's rows."""
+    formsets = {}
+    for prefix, formset_class, related, fields in PART_FORMSETS:
+        initial = (
+            [
+                {name: getattr(row, name) for name in fields}
+                for row in getattr(nomination, related).all()
+            ]
+            if nomination is not None and nomination.pk
+            else []
+        )
+        formsets[prefix] = formset_class(data, initial=initial, prefix=prefix)
+    return formsets
+
+
+def part_rows(formsets: dict) -> dict:
+    """Service keyword arguments from valid formsets: the full list of each part, in order."""
+    rows = {}
+    for prefix, _formset_class, related, _fields in PART_FORMSETS:
+        rows[related] = [row for form in formsets[prefix].forms if (row := form.row()) is not None]
+    return rows

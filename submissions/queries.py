@@ -1,0 +1,49 @@
+"""Reads of nominations that span relations, with their joins chosen once."""
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.rules import is_organiser
+
+from .models import Attachment, Edition, Nomination, StateChange
+
+
+def nominations_for_organisation(organisation, edition: Edition) -> QuerySet[Nomination]:
+    """One organisation's nominations in an edition, for its list page (one query)."""
+    return (
+        Nomination.objects.filter(organisation=organisation, edition=edition)
+        .select_related("edition", "category", "direction")
+        .order_by("-created_at", "-id")
+    )
+
+
+def nominations_visible_to(user) -> QuerySet[Nomination]:
+    """Every nomination this user may open; the views 404 on anything else.
+
+    Organisers see all; a nominator sees the organisation's. Experts see none here: the review
+    issue adds the entries assigned to them.
+    """
+    queryset = Nomination.objects.select_related(
+        "edition", "category", "direction", "organisation", "created_by"
+    )
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if is_organiser(user):
+        return queryset
+    if user.organisation_id:
+        return queryset.filter(organisation_id=user.organisation_id)
+    return queryset.none()
+
+
+def nomination_with_details(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    """Add what the detail and submit pages show: parts, declarations, materials, timeline."""
+    return queryset.prefetch_related(
+        "completing_organisations",
+        "key_people",
+        "patents",
+        "declarations",
+        Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "-version")),
+        Prefetch(
+            "state_changes",
+            queryset=StateChange.objects.select_related("actor").order_by("at", "id"),
+        ),
+    )

@@ -1,0 +1,494 @@
+"""Every write to nominations. Each function is one transaction and leaves an audit event.
+
+`transition` is the only code that assigns `Nomination.state`. Notifications are queued with
+`transaction.on_commit`, so nobody is told about a change that was rolled back.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from accounts.rules import is_organiser
+from core.services import record_event
+
+from . import tasks
+from .completeness import MissingItem, missing_items
+from .models import (
+    Category,
+    CompletingOrganisation,
+    Declaration,
+    Edition,
+    KeyPerson,
+    Nomination,
+    Patent,
+    StateChange,
+)
+from .rules import collection_open, window_allows_change
+from .states import EDITABLE_STATES, Actor, Channel, NominationState, get_transition
+
+
+class NominationError(Exception):
+    """A refused change, with a message for the person who tried it (already translated)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionNotAllowed(NominationError):
+    pass
+
+
+class WindowClosed(NominationError):
+    pass
+
+
+class NotEditable(NominationError):
+    pass
+
+
+class StaleEdit(NominationError):
+    """The nomination was saved by someone else (or another tab) since the form was opened."""
+
+    def __init__(self, message: str, *, current_version: int):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class IncompleteNomination(NominationError):
+    def __init__(self, message: str, *, missing: list[MissingItem]):
+        super().__init__(message)
+        self.missing = missing
+
+
+# Content a nominator may set through create_nomination / update_nomination.
+CONTENT_FIELDS = frozenset(
+    {
+        "category",
+        "direction",
+        "title_zh",
+        "title_en",
+        "summary_zh",
+        "summary_en",
+        "description_zh",
+        "description_en",
+        "innovations_zh",
+        "innovations_en",
+        "indicators_zh",
+        "indicators_en",
+        "application_zh",
+        "application_en",
+        "trl",
+        "application_status",
+    }
+)
+CODE_PREFIXES = {Category.Code.CUTTING_EDGE: "CE", Category.Code.INNOVATIVE: "IN"}
+
+
+# --- Who is acting --------------------------------------------------------------------------
+
+
+def _actor_kinds(actor, nomination: Nomination) -> set[str]:
+    """The roles in which actor may act on this nomination (see states.Actor)."""
+    if actor is None:
+        return {Actor.SYSTEM}
+    kinds: set[str] = set()
+    if getattr(actor, "organisation_id", None) and actor.organisation_id == (
+        nomination.organisation_id
+    ):
+        kinds.add(Actor.NOMINATOR)
+    # An expert who recommended it (expert channel) acts as its nominator.
+    if nomination.channel == Channel.EXPERT and actor.pk == nomination.created_by_id:
+        kinds.add(Actor.NOMINATOR)
+    if is_organiser(actor):
+        kinds.add(Actor.ORGANISER)
+        # The secretariat acts for the organisation in its own channel.
+        if nomination.channel == Channel.SECRETARIAT:
+            kinds.add(Actor.NOMINATOR)
+    return kinds
+
+
+def _check_window(nomination: Nomination, actor, now: datetime) -> None:
+    # Organisers are not bound by the nominators' calendar (corrections, seeding a demo).
+    if actor is not None and is_organiser(actor):
+        return
+    if not window_allows_change(nomination, now):
+        if nomination.state == NominationState.RETURNED:
+            raise WindowClosed(
+                _("The correction deadline has passed; the nomination can no longer be changed.")
+            )
+        raise WindowClosed(
+            _("The collection window is closed; nominations can no longer be created or changed.")
+        )
+
+
+def _check_editable(nomination: Nomination, actor, now: datetime) -> None:
+    if Actor.NOMINATOR not in _actor_kinds(actor, nomination) and not (
+        actor is not None and is_organiser(actor)
+    ):
+        raise NotEditable(_("You may not change this nomination."))
+    if nomination.state not in EDITABLE_STATES:
+        raise NotEditable(
+            _("A nomination in the state “%(state)s” can no longer be changed.")
+            % {"state": nomination.get_state_display()}
+        )
+    _check_window(nomination, actor, now)
+
+
+# --- The one write path for state -----------------------------------------------------------
+
+
+def transition(
+    *,
+    nomination: Nomination,
+    to_state: str,
+    actor,
+    reason: str = "",
+    correction_deadline: datetime | None = None,
+) -> Nomination:
+    """Move a nomination to another state, if the table allows it for this actor.
+
+    Locks the row, checks the table, stamps the time, writes the timeline and the audit trail,
+    and tells the nominator after commit. `actor=None` means the system.
+    """
+    to_state = NominationState(to_state)
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        from_state = locked.state
+        allowed = get_transition(from_state, to_state)
+        if allowed is None or (allowed.channels and locked.channel not in allowed.channels):
+            raise TransitionNotAllowed(
+                _("A nomination cannot go from “%(from)s” to “%(to)s”.")
+                % {
+                    "from": NominationState(from_state).label,
+                    "to": to_state.label,
+                }
+            )
+        if not (_actor_kinds(actor, locked) & allowed.actors):
+            raise TransitionNotAllowed(
+                _("You may not move this nomination to “%(to)s”.") % {"to": to_state.label}
+            )
+        if to_state == NominationState.RETURNED and correction_deadline is None:
+            raise TransitionNotAllowed(
+                _("A nomination returned for correction needs a correction deadline.")
+            )
+
+        now = timezone.now()
+        locked.state = to_state
+        locked.state_changed_at = now
+        update_fields = ["state", "state_changed_at", "version", "updated_at"]
+        if to_state == NominationState.SUBMITTED:
+            locked.submitted_at = now
+            update_fields.append("submitted_at")
+        if to_state == NominationState.RETURNED:
+            locked.return_reasons = reason
+            locked.correction_deadline = correction_deadline
+            update_fields += ["return_reasons", "correction_deadline"]
+        # A state change is a change: a form opened before it is stale.
+        locked.version = F("version") + 1
+        locked.save(update_fields=update_fields)
+        locked.refresh_from_db(fields=["version"])
+
+        change = StateChange.objects.create(
+            nomination=locked,
+            from_state=from_state,
+            to_state=to_state,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            at=now,
+            reason=reason,
+        )
+        record_event(
+            actor=actor,
+            action="nomination.state_changed",
+            obj=locked,
+            details={
+                "from": from_state,
+                "to": str(to_state),
+                "reason": reason,
+                "correction_deadline": correction_deadline.isoformat()
+                if correction_deadline
+                else None,
+            },
+        )
+        transaction.on_commit(lambda: tasks.send_state_change_notice.delay(change.pk))
+    return locked
+
+
+# --- Creating and changing ------------------------------------------------------------------
+
+
+def _next_code(edition: Edition, category: Category) -> str:
+    # The category row is locked by the caller, so two nominations never get the same number.
+    prefix = f"{edition.year}-{CODE_PREFIXES.get(category.code, 'XX')}-"
+    taken = set(Nomination.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    number = len(taken) + 1
+    while f"{prefix}{number:03d}" in taken:
+        number += 1
+    return f"{prefix}{number:03d}"
+
+
+def _clean_content(fields: dict[str, Any], *, edition: Edition) -> dict[str, Any]:
+    unknown = set(fields) - CONTENT_FIELDS
+    if unknown:
+        raise TypeError(f"Not nomination content: {sorted(unknown)}")
+    category = fields.get("category")
+    if category is not None and category.edition_id != edition.pk:
+        raise ValueError("The category belongs to another edition.")
+    direction = fields.get("direction")
+    if direction is not None and direction.edition_id != edition.pk:
+        raise ValueError("The direction belongs to another edition.")
+    return fields
+
+
+def _replace_parts(
+    nomination: Nomination,
+    *,
+    completing_organisations: Sequence[dict] | None,
+    key_people: Sequence[dict] | None,
+    patents: Sequence[dict] | None,
+) -> None:
+    """Replace a list of parts wholesale: the form always sends the whole list, in order."""
+    for model, rows in (
+        (CompletingOrganisation, completing_organisations),
+        (KeyPerson, key_people),
+        (Patent, patents),
+    ):
+        if rows is None:
+            continue
+        model.objects.filter(nomination=nomination).delete()
+        model.objects.bulk_create(
+            model(nomination=nomination, position=index, **row) for index, row in enumerate(rows)
+        )
+
+
+def _sync_declarations(nomination: Nomination, actor, kinds: Iterable[str], now) -> dict:
+    wanted = {Declaration.Kind(kind).value for kind in kinds}
+    existing = set(nomination.declarations.values_list("kind", flat=True))
+    added = sorted(wanted - existing)
+    removed = sorted(existing - wanted)
+    if removed:
+        nomination.declarations.filter(kind__in=removed).delete()
+    Declaration.objects.bulk_create(
+        Declaration(nomination=nomination, kind=kind, made_by=actor, made_at=now) for kind in added
+    )
+    return {"added": added, "removed": removed}
+
+
+def create_nomination(
+    *,
+    edition: Edition,
+    organisation: Organisation,
+    actor,
+    channel: str = Channel.OPEN,
+    category: Category,
+    completing_organisations: Sequence[dict] | None = None,
+    key_people: Sequence[dict] | None = None,
+    patents: Sequence[dict] | None = None,
+    declarations: Iterable[str] | None = None,
+    **fields,
+) -> Nomination:
+    """A new draft with a stable number (e.g. 2026-CE-007), during the collection window."""
+    now = timezone.now()
+    if not (is_organiser(actor) or collection_open(edition, now)):
+        raise WindowClosed(
+            _("The collection window is closed; nominations can no longer be created or changed.")
+        )
+    fields = _clean_content({**fields, "category": category}, edition=edition)
+    with transaction.atomic():
+        category = Category.objects.select_for_update().get(pk=category.pk)
+        fields["category"] = category
+        nomination = Nomination.objects.create(
+            edition=edition,
+            organisation=organisation,
+            created_by=actor,
+            channel=Channel(channel),
+            code=_next_code(edition, category),
+            state=NominationState.DRAFT,
+            state_changed_at=now,
+            **fields,
+        )
+        _replace_parts(
+            nomination,
+            completing_organisations=completing_organisations,
+            key_people=key_people,
+            patents=patents,
+        )
+        if declarations:
+            _sync_declarations(nomination, actor, declarations, now)
+        # The timeline starts with the draft.
+        StateChange.objects.create(
+            nomination=nomination,
+            from_state="",
+            to_state=NominationState.DRAFT,
+            actor=actor,
+            at=now,
+        )
+        record_event(
+            actor=actor,
+            action="nomination.created",
+            obj=nomination,
+            details={"channel": str(channel), "category": category.code},
+        )
+    return nomination
+
+
+def update_nomination(
+    *,
+    nomination: Nomination,
+    actor,
+    expected_version: int,
+    completing_organisations: Sequence[dict] | None = None,
+    key_people: Sequence[dict] | None = None,
+    patents: Sequence[dict] | None = None,
+    declarations: Iterable[str] | None = None,
+    **fields,
+) -> Nomination:
+    """Save the nomination's content if nobody saved it since `expected_version` was read.
+
+    Raises StaleEdit otherwise, so two tabs never silently overwrite each other. Parts lists
+    (completing organisations, key people, patents) are replaced when given; declarations, when
+    given, become exactly the kinds listed.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Nomination.objects.select_for_update().select_related("edition").get(pk=nomination.pk)
+        )
+        if locked.version != int(expected_version):
+            raise StaleEdit(
+                _(
+                    "This nomination was saved elsewhere (perhaps in another tab) after you "
+                    "opened it. Your changes are not saved yet: copy what you need, reload the "
+                    "page, and enter them again."
+                ),
+                current_version=locked.version,
+            )
+        _check_editable(locked, actor, now)
+        fields = _clean_content(fields, edition=locked.edition)
+        changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        _replace_parts(
+            locked,
+            completing_organisations=completing_organisations,
+            key_people=key_people,
+            patents=patents,
+        )
+        declaration_changes = (
+            _sync_declarations(locked, actor, declarations, now)
+            if declarations is not None
+            else None
+        )
+        locked.version = locked.version + 1
+        locked.save()
+        record_event(
+            actor=actor,
+            action="nomination.updated",
+            obj=locked,
+            details={
+                "fields": changed,
+                "version": locked.version,
+                **({"declarations": declaration_changes} if declaration_changes else {}),
+            },
+        )
+    return locked
+
+
+def make_declarations(*, nomination: Nomination, actor, kinds: Iterable[str]) -> Nomination:
+    """Record the declarations the nominator makes (with account and time); unticked ones go."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Nomination.objects.select_for_update().select_related("edition").get(pk=nomination.pk)
+        )
+        _check_editable(locked, actor, now)
+        changes = _sync_declarations(locked, actor, kinds, now)
+        locked.version = locked.version + 1
+        locked.save(update_fields=["version", "updated_at"])
+        record_event(actor=actor, action="nomination.declarations", obj=locked, details=changes)
+    return locked
+
+
+def submit_nomination(*, nomination: Nomination, actor) -> Nomination:
+    """Submit a complete draft (or a corrected returned nomination). Idempotent.
+
+    The row is locked first, so a double-clicked submit makes one submission: the second
+    request finds it submitted and returns it unchanged.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Nomination.objects.select_for_update().select_related("edition").get(pk=nomination.pk)
+        )
+        if locked.state == NominationState.SUBMITTED:
+            return locked
+        if locked.state not in (NominationState.DRAFT, NominationState.RETURNED):
+            raise TransitionNotAllowed(
+                _("A nomination in the state “%(state)s” cannot be submitted.")
+                % {"state": locked.get_state_display()}
+            )
+        if Actor.NOMINATOR not in _actor_kinds(actor, locked):
+            raise TransitionNotAllowed(_("You may not submit this nomination."))
+        _check_window(locked, actor, now)
+        missing = missing_items(locked)
+        if missing:
+            raise IncompleteNomination(
+                _("The nomination is not complete yet; add what is listed first."),
+                missing=missing,
+            )
+        return transition(nomination=locked, to_state=NominationState.SUBMITTED, actor=actor)
+
+
+def withdraw_nomination(*, nomination: Nomination, actor, reason: str = "") -> Nomination:
+    """The nominator withdraws the nomination (until the review begins). Final."""
+    return transition(
+        nomination=nomination, to_state=NominationState.WITHDRAWN, actor=actor, reason=reason
+    )
+
+
+# --- The nominating organisation ------------------------------------------------------------
+
+ORGANISATION_FIELDS = frozenset(
+    {
+        "name_zh",
+        "name_en",
+        "kind",
+        "country",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    }
+)
+
+
+def save_organisation_profile(
+    *, actor, organisation: Organisation | None = None, **fields
+) -> Organisation:
+    """Create the actor's organisation (and join it), or update the one the actor acts for."""
+    unknown = set(fields) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"Not organisation profile fields: {sorted(unknown)}")
+    with transaction.atomic():
+        if organisation is None:
+            organisation = Organisation.objects.create(**fields)
+            actor.organisation = organisation
+            actor.save(update_fields=["organisation"])
+            action = "organisation.created"
+        else:
+            if actor.organisation_id != organisation.pk:
+                raise NotEditable(_("You may only change your own organisation's profile."))
+            for name, value in fields.items():
+                setattr(organisation, name, value)
+            organisation.save()
+            action = "organisation.changed"
+        record_event(
+            actor=actor, action=action, obj=organisation, details={"fields": sorted(fields)}
+        )
+    return organisation

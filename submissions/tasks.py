@@ -1,0 +1,53 @@
+"""Background work of submissions: thin, idempotent, retried."""
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from core.emails import send_email
+
+
+def notice_recipients(nomination) -> list:
+    """Who hears about a nomination: its organisation's accounts, else whoever created it."""
+    User = get_user_model()
+    members = list(
+        User.objects.filter(organisation_id=nomination.organisation_id, is_active=True).order_by(
+            "pk"
+        )
+    )
+    if members:
+        return members
+    creator = nomination.created_by
+    return [creator] if creator is not None and creator.is_active else []
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_state_change_notice(self, state_change_id: int) -> int:
+    """E-mail the nominator about one state change, each recipient in their own language."""
+    from .models import StateChange
+
+    change = (
+        StateChange.objects.select_related(
+            "nomination__edition", "nomination__category", "nomination__organisation"
+        )
+        .filter(pk=state_change_id)
+        .first()
+    )
+    if change is None:
+        return 0
+    sent = 0
+    for user in notice_recipients(change.nomination):
+        send_email(
+            name="nomination_state_changed",
+            to=[user.email],
+            context={
+                "change": change,
+                "nomination": change.nomination,
+                "recipient": user,
+                # Absolute links need the public address, when the deployment sets one.
+                "portal_url": getattr(settings, "PORTAL_URL", ""),
+            },
+            language=user.preferred_language,
+        )
+        sent += 1
+    return sent
