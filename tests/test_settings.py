@@ -1,0 +1,151 @@
+"""The two shapes of the settings: the demo with nothing set, and production.
+
+Each shape is read in a fresh interpreter with a controlled environment, as a server reads it.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests.django_subprocess import PRODUCTION, ROOT, python_json, run
+
+REPORT = """
+from django.conf import settings
+from django.core.files.storage import default_storage
+from wnevc.celery import app
+default_storage._setup()
+storage = default_storage._wrapped
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": settings.DATABASES["default"]["ENGINE"],
+    "database": str(settings.DATABASES["default"]["NAME"]),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_location": settings.CACHES["default"].get("LOCATION"),
+    "sessions": settings.SESSION_ENGINE,
+    "broker": app.conf.broker_url,
+    "eager": app.conf.task_always_eager,
+    "email": settings.EMAIL_BACKEND,
+    "storage": f"{type(storage).__module__}.{type(storage).__name__}",
+    "media": str(getattr(storage, "location", "")),
+    "bucket": getattr(storage, "bucket_name", None),
+    "staticfiles": settings.STORAGES["staticfiles"]["BACKEND"],
+    "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
+    "csrf_cookie_secure": settings.CSRF_COOKIE_SECURE,
+    "hsts_seconds": settings.SECURE_HSTS_SECONDS,
+    "hsts_subdomains": settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "proxy_ssl_header": settings.SECURE_PROXY_SSL_HEADER,
+    "allowed_hosts": settings.ALLOWED_HOSTS,
+}))
+"""
+
+
+def test_with_nothing_set_the_portal_runs_on_its_own():
+    shape = python_json(REPORT)
+
+    assert shape["debug"] is True
+    assert shape["engine"] == "django.db.backends.sqlite3"
+    assert Path(shape["database"]) == ROOT / "db.sqlite3"
+    assert shape["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert shape["sessions"] == "django.contrib.sessions.backends.db"
+    assert shape["broker"] == "memory://"
+    assert shape["eager"] is True
+    assert shape["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert shape["storage"] == "django.core.files.storage.filesystem.FileSystemStorage"
+    assert Path(shape["media"]) == ROOT / "media"
+    assert shape["session_cookie_secure"] is False
+    assert shape["hsts_seconds"] == 0
+    assert shape["ssl_redirect"] is False
+
+
+def test_production_settings_use_postgres_redis_s3_and_secure_cookies():
+    shape = python_json(REPORT, **PRODUCTION)
+
+    assert shape["debug"] is False
+    assert shape["engine"] == "django.db.backends.postgresql"
+    assert shape["database"] == "wnevc"
+    assert shape["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shape["cache_location"] == PRODUCTION["REDIS_URL"]
+    assert shape["sessions"] == "django.contrib.sessions.backends.cached_db"
+    assert shape["broker"] == PRODUCTION["REDIS_URL"]
+    assert shape["eager"] is False
+    assert shape["storage"] == "storages.backends.s3.S3Storage"
+    assert shape["bucket"] == "wnevc-files"
+    assert shape["staticfiles"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert shape["session_cookie_secure"] is True
+    assert shape["csrf_cookie_secure"] is True
+    assert shape["hsts_seconds"] >= 365 * 24 * 3600
+    assert shape["hsts_subdomains"] is True
+    assert shape["ssl_redirect"] is True
+    assert shape["allowed_hosts"] == ["wnevc.example"]
+
+
+def test_production_e_mail_goes_through_smtp_when_a_host_is_set():
+    shape = python_json(REPORT, **PRODUCTION, EMAIL_HOST="smtp.wnevc.example")
+
+    assert shape["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_tls_can_be_left_to_a_proxy():
+    shape = python_json(REPORT, **PRODUCTION, SECURE_SSL_REDIRECT="0", SECURE_PROXY_SSL_HEADER="1")
+
+    assert shape["ssl_redirect"] is False
+    assert shape["proxy_ssl_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    variables = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+
+    result = run(["-c", "import django; django.setup()"], **variables)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+@pytest.mark.parametrize(
+    "proxy",
+    [{}, {"SECURE_SSL_REDIRECT": "0", "SECURE_PROXY_SSL_HEADER": "1"}],
+    ids=["portal-redirects-to-https", "proxy-terminates-tls"],
+)
+def test_check_deploy_is_clean_in_production(proxy):
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION, **proxy
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_responses_carry_the_security_headers():
+    # Nothing listens on port 1: the health check answers 503, but the headers are the point.
+    headers = python_json(
+        "from django.test import Client\n"
+        "client = Client(HTTP_HOST='wnevc.example')\n"
+        "plain = client.get('/healthz')\n"
+        "response = client.get('/healthz', secure=True)\n"
+        "print(json.dumps({'plain': [plain.status_code, plain.get('Location')],\n"
+        "                  **{name: response.get(name) for name in (\n"
+        "    'Content-Security-Policy', 'X-Frame-Options', 'Referrer-Policy',\n"
+        "    'X-Content-Type-Options', 'Strict-Transport-Security',\n"
+        "    'Cross-Origin-Opener-Policy')}}))",
+        **{
+            **PRODUCTION,
+            "DATABASE_URL": "postgres://wnevc@127.0.0.1:1/wnevc",
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+        },
+    )
+
+    assert headers["plain"] == [301, "https://wnevc.example/healthz"]
+    csp = dict(
+        directive.strip().split(" ", 1)
+        for directive in headers["Content-Security-Policy"].split(";")
+    )
+    assert csp["default-src"] == "'self'"
+    assert csp["script-src"] == "'self'"
+    assert csp["style-src"] == "'self'"
+    assert csp["frame-ancestors"] == "'none'"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
