@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import translate_url
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from submissions.models import Edition
@@ -45,7 +45,8 @@ def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        messages.success(request, _("Your preferences are saved."))
-        # Show the confirmation in the language just chosen.
+        # Show the confirmation, and the page, in the language just chosen.
+        with translation.override(user.preferred_language):
+            messages.success(request, _("Your preferences are saved."))
         return redirect(translate_url(request.path, user.preferred_language))
     return render(request, "accounts/preferences.html", {"form": form})

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(("page_language", "preferred"), [("zh-hans", "en"), ("en", "zh-hans")])
-def test_sign_in_lands_on_the_dashboard_in_the_preferred_language(
-    client, page_language, preferred
-):
+def test_sign_in_lands_on_the_dashboard_in_the_preferred_language(client, page_language, preferred):
     user = UserFactory(preferred_language=preferred)
 
     response = sign_in(client, user.email, language=page_language)

@@ -11,7 +11,9 @@ from .conftest import sign_in, totp_code, url
 
 pytestmark = pytest.mark.django_db
 
-SET_UP_MESSAGE_ZH = "专家和组织方账户登录时须进行第二步验证。请先设置身份验证器应用，完成后即可继续访问您的页面。"
+SET_UP_MESSAGE_ZH = (
+    "专家和组织方账户登录时须进行第二步验证。请先设置身份验证器应用，完成后即可继续访问您的页面。"
+)
 SET_UP_MESSAGE_EN = (
     "Experts and organisers protect their account with a second step at sign-in. Please set "
     "up an authenticator app now; then you can continue to your pages."
