@@ -1,0 +1,73 @@
+"""Real Chromium (Debian's) driven by Playwright against pytest-django's live server.
+
+Locally a machine without /usr/bin/chromium skips these tests; CI (CI=true) installs Chromium
+and lets none of them skip.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+# (factories, reading mail.outbox) are still plain synchronous calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+]
+SHOTS = Path(os.environ.get("WNEVC_SHOTS", "/tmp/wnevc/shots"))  # noqa: S108 - shared shots folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _live_server_serves_no_media():
+    """The settings have MEDIA_URL = None (private files are never served by URL), which
+    Django's live server cannot parse. An absolute URL on another host makes it serve no media
+    at all, which is what the settings mean."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_URL="https://media.invalid/"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab (own cookies) on the live server, wide enough for the full navbar."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="zh-CN"
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shots():
+    """Where a test saves its screenshots: SHOTS/<area>/ (created on demand)."""
+
+    def folder(area: str) -> Path:
+        path = SHOTS / area
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    return folder
