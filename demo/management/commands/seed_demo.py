@@ -1,8 +1,11 @@
 """python manage.py seed_demo: a realistic demo edition, and the logins to try it with."""
 
+import logging
 import time
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 from django.utils import timezone, translation
 
 from demo import content
@@ -12,6 +15,21 @@ from submissions.defaults import COMMITTEE_SIZE
 from submissions.stages import Stage
 
 SHOWN_PER_ROLE = 3
+
+
+@contextmanager
+def notifications_kept_in_memory():
+    """Demo nominations pass through the real services, which e-mail the nominator. The demo's
+    addresses are fictitious, so the messages stay in memory instead of burying the logins
+    under a hundred console e-mails."""
+    task_log = logging.getLogger("celery.app.trace")
+    level = task_log.level
+    task_log.setLevel(logging.WARNING)
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield
+    finally:
+        task_log.setLevel(level)
 
 
 class Command(BaseCommand):
@@ -71,7 +89,8 @@ class Command(BaseCommand):
         year = year or timezone.localdate().year
 
         started = time.monotonic()
-        demo = build_demo(year=year, stage=stage, experts=experts, nominations=nominations)
+        with notifications_kept_in_memory():
+            demo = build_demo(year=year, stage=stage, experts=experts, nominations=nominations)
         elapsed = time.monotonic() - started
 
         edition = demo.edition
