@@ -1,1 +1,260 @@
-"""Final evaluation: ballot rounds, ballots and results (built by the final-evaluation issue)."""
+"""The final evaluation: ballot rounds, their frozen voter lists, and the secret ballots.
+
+Secrecy is a property of the schema, not of good behaviour (DESIGN.md, "Ballot rules"):
+- `BallotCast` says WHO voted in a round (the turnout); `Ballot` says WHAT was chosen. The two
+  are written in one transaction and nothing links them: no foreign key, no shared id.
+- `Ballot` has a random UUID primary key (no sequence that follows the casting order), no
+  timestamp (so it does not inherit TimeStampedModel), and no voter. Reads order it by tracker
+  or shuffle it, never by insertion. `BallotCast` has a random primary key too, so its ids do
+  not reveal the casting order either.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.models import TimeStampedModel
+from review.models import Expert
+from submissions.models import Category, Edition, Nomination
+
+# An unambiguous alphabet for tracker codes: no 0/O, 1/I/L, 5/S, 8/B, 2/Z, U/V confusion.
+TRACKER_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
+TRACKER_GROUPS = 4
+TRACKER_GROUP_LENGTH = 4
+
+
+def generate_tracker() -> str:
+    """A random, human-readable code such as "7KQX-3MFA-RT9C-HW4P" (about 72 bits)."""
+    return "-".join(
+        "".join(secrets.choice(TRACKER_ALPHABET) for _ in range(TRACKER_GROUP_LENGTH))
+        for _ in range(TRACKER_GROUPS)
+    )
+
+
+class Method(models.TextChoices):
+    APPROVAL = "approval", pgettext_lazy("ballot method", "Approval")
+    BORDA = "borda", pgettext_lazy("ballot method", "Borda ranking")
+
+
+class RoundState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("ballot round", "Draft")
+    OPEN = "open", pgettext_lazy("ballot round", "Open")
+    CLOSED = "closed", pgettext_lazy("ballot round", "Closed")
+    CERTIFIED = "certified", pgettext_lazy("ballot round", "Certified")
+    VOID = "void", pgettext_lazy("ballot round", "Void")
+
+
+class BallotRound(TimeStampedModel):
+    """One ballot of the committee over a category's finalists (or the tied items of a run-off)."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="ballot_rounds"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="ballot_rounds"
+    )
+    # 1, 2, … per category in the order held: a re-run after a void round or a run-off takes
+    # the next number.
+    number = models.PositiveSmallIntegerField(pgettext_lazy("ballot round", "number"))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("run-off of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="runoffs",
+    )
+    method = models.CharField(
+        _("method"), max_length=10, choices=Method.choices, default=Method.APPROVAL
+    )
+    quota = models.PositiveSmallIntegerField(_("places to fill"), validators=[MinValueValidator(1)])
+    # Shares copied from the edition when the round is created; editable until it opens.
+    quorum = models.DecimalField(
+        _("quorum"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    items = models.ManyToManyField(
+        Nomination, verbose_name=_("items"), related_name="ballot_rounds"
+    )
+    state = models.CharField(
+        pgettext_lazy("ballot round", "state"),
+        max_length=10,
+        choices=RoundState.choices,
+        default=RoundState.DRAFT,
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    certified_at = models.DateTimeField(_("certified"), null=True, blank=True)
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("certified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # sha256 (hex) of the frozen voter list, shown to organisers and members alike so anyone
+    # can check that the list did not change after the round opened.
+    voter_fingerprint = models.CharField(_("voter list fingerprint"), max_length=64, blank=True)
+    # The tally (voting.tally.TallyResult.as_dict) with the rules it was counted under.
+    result = models.JSONField(_("result"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ballot round")
+        verbose_name_plural = _("ballot rounds")
+        ordering = ["edition", "category", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "number"], name="one_round_per_number"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="round_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category} #{self.number}"
+
+    @property
+    def is_runoff(self) -> bool:
+        return self.parent_id is not None
+
+
+class RoundVoter(models.Model):
+    """A member on a round's voter list, frozen when the round opens.
+
+    `cast_ballot` locks this row (select_for_update), so one member's concurrent requests are
+    served one after another and only the first one makes a ballot.
+    """
+
+    round = models.ForeignKey(
+        BallotRound,
+        verbose_name=pgettext_lazy("ballot round", "round"),
+        on_delete=models.CASCADE,
+        related_name="voters",
+    )
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("member"), on_delete=models.PROTECT, related_name="round_voters"
+    )
+
+    class Meta:
+        verbose_name = _("eligible voter")
+        verbose_name_plural = _("eligible voters")
+        ordering = ["round", "expert"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "expert"], name="one_voter_entry_per_round")
+        ]
+
+    def __str__(self):
+        return f"{self.round} {self.expert}"
+
+
+class Recusal(models.Model):
+    """A voter recused from one item of a round (a conflict of interest), frozen at opening."""
+
+    round = models.ForeignKey(
+        BallotRound,
+        verbose_name=pgettext_lazy("ballot round", "round"),
+        on_delete=models.CASCADE,
+        related_name="recusals",
+    )
+    voter = models.ForeignKey(
+        RoundVoter, verbose_name=_("voter"), on_delete=models.CASCADE, related_name="recusals"
+    )
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
+        ordering = ["round", "nomination", "voter"]
+        constraints = [
+            models.UniqueConstraint(fields=["voter", "nomination"], name="one_recusal_per_item")
+        ]
+
+    def __str__(self):
+        return f"{self.voter} ⊘ {self.nomination_id}"
+
+
+class BallotCast(models.Model):
+    """That a member voted in a round — the turnout. Says nothing about what they chose.
+
+    No timestamp and a random primary key: neither tells the order in which members voted,
+    which could otherwise be lined up with anything else that follows the casting order.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(
+        BallotRound,
+        verbose_name=pgettext_lazy("ballot round", "round"),
+        on_delete=models.PROTECT,
+        related_name="casts",
+    )
+    voter = models.ForeignKey(
+        Expert, verbose_name=_("member"), on_delete=models.PROTECT, related_name="ballots_cast"
+    )
+
+    class Meta:
+        verbose_name = _("ballot cast")
+        verbose_name_plural = _("ballots cast")
+        ordering = ["round", "voter"]
+        constraints = [
+            # A ballot is counted once: the database refuses a second one, whatever the code does.
+            models.UniqueConstraint(fields=["round", "voter"], name="one_ballot_per_voter")
+        ]
+
+    def __str__(self):
+        return f"{self.round} {self.voter}"
+
+
+class Ballot(models.Model):
+    """What one member chose, with no trace of who they are or when they voted.
+
+    `choices` holds nomination codes: in the member's order for Borda, sorted for approval (so the
+    order of clicks cannot identify anyone). The tracker lets the member find their own ballot in
+    the published bulletin.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(
+        BallotRound,
+        verbose_name=pgettext_lazy("ballot round", "round"),
+        on_delete=models.PROTECT,
+        related_name="ballots",
+    )
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    tracker = models.CharField(
+        _("tracker code"), max_length=24, unique=True, default=generate_tracker, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        # Never the insertion order.
+        ordering = ["round", "tracker"]
+
+    def __str__(self):
+        return self.tracker
