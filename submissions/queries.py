@@ -1,10 +1,11 @@
 """Reads of nominations that span relations, with their joins chosen once."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.rules import is_organiser
 
 from .models import Attachment, Edition, Nomination, StateChange
+from .states import Channel
 
 
 def nominations_for_organisation(organisation, edition: Edition) -> QuerySet[Nomination]:
@@ -29,9 +30,11 @@ def nominations_visible_to(user) -> QuerySet[Nomination]:
         return queryset.none()
     if is_organiser(user):
         return queryset
+    # The expert who recommended a technology sees it like its nominator.
+    own = Q(channel=Channel.EXPERT, created_by=user)
     if user.organisation_id:
-        return queryset.filter(organisation_id=user.organisation_id)
-    return queryset.none()
+        return queryset.filter(Q(organisation_id=user.organisation_id) | own)
+    return queryset.filter(own)
 
 
 def nomination_with_details(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:

@@ -14,7 +14,7 @@ from accounts.rules import is_organiser
 
 from .models import Edition, Nomination, StageWindow
 from .stages import Stage
-from .states import EDITABLE_STATES, WITHDRAWABLE_STATES, NominationState
+from .states import EDITABLE_STATES, WITHDRAWABLE_STATES, Channel, NominationState
 
 _UNSET = object()
 
@@ -56,6 +56,9 @@ def is_owner_member(user, nomination) -> bool:
     """The user acts for the organisation that made the nomination."""
     if nomination is None or not getattr(user, "is_authenticated", False):
         return False
+    # The expert who recommended a technology (expert channel) acts as its nominator.
+    if nomination.channel == Channel.EXPERT and nomination.created_by_id == user.pk:
+        return True
     return bool(user.organisation_id) and user.organisation_id == nomination.organisation_id
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import nominator, public
+from .views import nominator, organiser, public, recommendations
 
 app_name = "submissions"
 
@@ -29,5 +29,51 @@ urlpatterns = [
         "my/nominations/<slug:code>/withdraw/",
         nominator.nomination_withdraw,
         name="nomination_withdraw",
+    ),
+    # The secretariat: formal check and its own recommendations.
+    path("organiser/formal-check/", organiser.formalcheck_queue, name="formalcheck_queue"),
+    path("organiser/formal-check/bulk/", organiser.formalcheck_bulk, name="formalcheck_bulk"),
+    path(
+        "organiser/formal-check/export.<str:fmt>",
+        organiser.formalcheck_export,
+        name="formalcheck_export",
+    ),
+    path(
+        "organiser/formal-check/<slug:code>/",
+        organiser.formalcheck_detail,
+        name="formalcheck_detail",
+    ),
+    path(
+        "organiser/recommend/",
+        organiser.secretariat_nomination_create,
+        name="secretariat_nomination_create",
+    ),
+    path("organiser/invitations/", organiser.invitation_list, name="invitation_list"),
+    path(
+        "invitations/<str:token>/",
+        recommendations.invitation_accept,
+        name="invitation_accept",
+    ),
+    # The committee expert's recommendations.
+    path(
+        "expert/recommendations/",
+        recommendations.expert_recommendations,
+        name="expert_recommendations",
+    ),
+    path("expert/recommendations/new/", recommendations.expert_recommend, name="expert_recommend"),
+    path(
+        "expert/recommendations/<slug:code>/",
+        recommendations.expert_recommendation,
+        name="expert_recommendation",
+    ),
+    path(
+        "expert/recommendations/<slug:code>/edit/",
+        recommendations.expert_recommendation_edit,
+        name="expert_recommendation_edit",
+    ),
+    path(
+        "expert/recommendations/<slug:code>/submit/",
+        recommendations.expert_recommendation_submit,
+        name="expert_recommendation_submit",
     ),
 ]
