@@ -52,3 +52,36 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class OutboxMessage(models.Model):
+    """A task to hand to Celery, written in the same transaction as the change that needs it.
+
+    If the broker (Redis) is down when the change commits, the row stays pending and
+    `core.tasks.relay_outbox` hands it over once the broker is back: no confirmation e-mail is
+    lost, and none is sent for a change that was rolled back.
+    """
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["created_at", "id"]
+        # The relay reads only pending rows, oldest first.
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_name} {self.args}"
