@@ -101,6 +101,11 @@ class EditionForm(forms.ModelForm):
             "threshold",
             "reviewers_per_entry",
         ]
+        # Full edition names are long; the admin's wide-field class shows them whole.
+        widgets = {
+            "name_zh": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "name_en": forms.TextInput(attrs={"class": "vLargeTextField"}),
+        }
 
     def clean_is_current(self):
         is_current = self.cleaned_data["is_current"]

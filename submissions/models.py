@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.i18n import localized
 from core.models import TimeStampedModel
 
 from .stages import Stage
@@ -144,7 +145,7 @@ class Category(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.edition} {self.name_en}"
+        return f"{self.edition} {localized(self, 'name')}"
 
 
 class Direction(models.Model):
@@ -167,7 +168,7 @@ class Direction(models.Model):
         ]
 
     def __str__(self):
-        return self.name_en
+        return localized(self, "name")
 
 
 # --- Nominations ----------------------------------------------------------------------------
