@@ -11,6 +11,8 @@ from tests.django_subprocess import PRODUCTION, ROOT, python_json, run
 
 REPORT = """
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.storage import default_storage
 from wnevc.celery import app
 default_storage._setup()
@@ -21,6 +23,7 @@ print(json.dumps({
     "database": str(settings.DATABASES["default"]["NAME"]),
     "cache": settings.CACHES["default"]["BACKEND"],
     "cache_location": settings.CACHES["default"].get("LOCATION"),
+    "cache_is_redis": isinstance(caches["default"], RedisCache),
     "sessions": settings.SESSION_ENGINE,
     "broker": app.conf.broker_url,
     "eager": app.conf.task_always_eager,
@@ -47,6 +50,7 @@ def test_with_nothing_set_the_portal_runs_on_its_own():
     assert shape["engine"] == "django.db.backends.sqlite3"
     assert Path(shape["database"]) == ROOT / "db.sqlite3"
     assert shape["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert shape["cache_is_redis"] is False
     assert shape["sessions"] == "django.contrib.sessions.backends.db"
     assert shape["broker"] == "memory://"
     assert shape["eager"] is True
@@ -64,7 +68,7 @@ def test_production_settings_use_postgres_redis_s3_and_secure_cookies():
     assert shape["debug"] is False
     assert shape["engine"] == "django.db.backends.postgresql"
     assert shape["database"] == "wnevc"
-    assert shape["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shape["cache_is_redis"] is True  # Django's RedisCache, or one built on it
     assert shape["cache_location"] == PRODUCTION["REDIS_URL"]
     assert shape["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert shape["broker"] == PRODUCTION["REDIS_URL"]

@@ -22,10 +22,14 @@ def test_healthz_reports_every_dependency_ok(client, settings):
 
 
 @pytest.mark.django_db
-def test_healthz_is_degraded_when_redis_is_unreachable(client, settings):
+@pytest.mark.parametrize(
+    "backend",
+    ["django.core.cache.backends.redis.RedisCache", "core.cache.ResilientRedisCache"],
+)
+def test_healthz_is_degraded_when_redis_is_unreachable(client, settings, backend):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": backend,
             "LOCATION": UNREACHABLE_REDIS,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
