@@ -1,0 +1,475 @@
+"""Writes of the preliminary evaluation's scoring: criteria, reviews, reminders, the shortlist.
+
+Every function is one transaction and leaves an audit event. Scores are written only while the
+edition's preliminary-evaluation window is open, whoever calls; a nomination changes state only
+through `submissions.services.transition`. E-mails go after commit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.rules import is_organiser
+from core.emails import send_email
+from core.i18n import localized
+from core.models import AuditEvent
+from core.services import record_event
+from submissions.models import Category, Edition, Nomination, StageWindow
+from submissions.services import transition
+from submissions.stages import Stage
+from submissions.states import Channel, NominationState
+
+from .criteria_defaults import BY_CATEGORY
+from .models import Assignment, Conflict, Criterion, CriterionScore, Expert, Review
+
+
+class ScoringError(Exception):
+    """A refused change, with a message for the person who tried it (already translated)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ReviewClosed(ScoringError):
+    pass
+
+
+class StaleReview(ScoringError):
+    """The review was saved elsewhere (another tab) since the form was opened."""
+
+    def __init__(self, message: str, *, current_version: int):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class IncompleteReview(ScoringError):
+    def __init__(self, message: str, *, missing: list[Criterion]):
+        super().__init__(message)
+        self.missing = missing
+
+
+class ShortlistError(ScoringError):
+    pass
+
+
+# --- Criteria -------------------------------------------------------------------------------
+
+
+def ensure_default_criteria(*, edition: Edition, actor=None) -> int:
+    """Give each category of the edition the standard criteria it lacks. Returns how many.
+
+    Criteria already there (by code) are left as they are, weights included, so organisers can
+    press the button again without losing their changes.
+    """
+    created = []
+    with transaction.atomic():
+        categories = list(edition.categories.prefetch_related("criteria"))
+        for category in categories:
+            existing = {criterion.code for criterion in category.criteria.all()}
+            for position, defaults in enumerate(BY_CATEGORY.get(category.code, ()), start=1):
+                if defaults.code in existing:
+                    continue
+                created.append(
+                    Criterion(
+                        category=category,
+                        code=defaults.code,
+                        name_zh=defaults.name_zh,
+                        name_en=defaults.name_en,
+                        description_zh=defaults.description_zh,
+                        description_en=defaults.description_en,
+                        anchors=defaults.anchors_json(),
+                        position=position,
+                    )
+                )
+        Criterion.objects.bulk_create(created)
+        if created:
+            record_event(
+                actor=actor,
+                action="review.criteria_added",
+                obj=edition,
+                details={"codes": [c.code for c in created]},
+            )
+    return len(created)
+
+
+def set_criterion_weights(*, edition: Edition, weights: Mapping[int, float], actor) -> None:
+    """Change the weights of the edition's criteria (by criterion id). Each category needs at
+    least one positive weight, or no review of it could be totalled."""
+    with transaction.atomic():
+        criteria = list(
+            Criterion.objects.select_for_update()
+            .filter(category__edition=edition, pk__in=list(weights))
+            .select_related("category")
+        )
+        before = {c.pk: str(c.weight) for c in criteria}
+        for criterion in criteria:
+            criterion.weight = weights[criterion.pk]
+        Criterion.objects.bulk_update(criteria, ["weight"])
+        for category in edition.categories.all():
+            if not Criterion.objects.filter(category=category, weight__gt=0).exists() and (
+                Criterion.objects.filter(category=category).exists()
+            ):
+                raise ScoringError(
+                    _("At least one criterion of “%(category)s” needs a weight above zero.")
+                    % {"category": localized(category, "name")}
+                )
+        record_event(
+            actor=actor,
+            action="review.criteria_weights_changed",
+            obj=edition,
+            details={
+                "before": before,
+                "after": {str(c.pk): str(c.weight) for c in criteria},
+            },
+        )
+
+
+# --- Windows --------------------------------------------------------------------------------
+
+
+def preliminary_window(edition: Edition) -> StageWindow | None:
+    """The edition's preliminary-evaluation window, looked up once per edition object."""
+    cached = getattr(edition, "_preliminary_window", False)
+    if cached is False:
+        cached = StageWindow.objects.filter(edition=edition, stage=Stage.PRELIMINARY).first()
+        edition._preliminary_window = cached
+    return cached
+
+
+def review_window_open(edition: Edition, now: datetime | None = None) -> bool:
+    window = preliminary_window(edition)
+    return window is not None and window.is_open(now)
+
+
+# --- Reviews --------------------------------------------------------------------------------
+
+
+def has_conflict(expert: Expert, nomination: Nomination) -> bool:
+    return Conflict.objects.filter(expert=expert, nomination=nomination).exists()
+
+
+def category_criteria(category: Category) -> list[Criterion]:
+    return list(Criterion.objects.filter(category=category).order_by("position", "code"))
+
+
+def save_review(
+    *,
+    assignment: Assignment,
+    actor,
+    scores: Mapping[int, int | None],
+    comment: str,
+    confidence: int | None,
+    expected_version: int,
+    submit: bool = False,
+    now: datetime | None = None,
+) -> Review:
+    """Save the expert's review of an assigned entry: a draft, or submitted when `submit`.
+
+    Only the assigned expert, not conflicted, while the preliminary window is open. A
+    submitted review can still be changed until the window closes, and stays submitted, so it
+    must stay complete. `expected_version` is the version the form was opened with (1 for a
+    review not yet started: its first save finds version 1); an older one is refused instead
+    of overwriting.
+    """
+    now = now or timezone.now()
+    nomination = assignment.nomination
+    if actor is None or assignment.expert.user_id != actor.pk:
+        raise ScoringError(_("Only the assigned expert may score this entry."))
+    if has_conflict(assignment.expert, nomination):
+        raise ScoringError(_("You have a conflict of interest with this entry."))
+    if not review_window_open(nomination.edition, now):
+        raise ReviewClosed(
+            _("The preliminary evaluation is closed; scores can no longer be changed.")
+        )
+    criteria = category_criteria(nomination.category)
+    by_id = {criterion.pk: criterion for criterion in criteria}
+    for criterion_id, score in scores.items():
+        if criterion_id not in by_id:
+            raise ScoringError(_("A score was given for a criterion of another category."))
+        if score is not None and not 1 <= int(score) <= 10:
+            raise ScoringError(_("Scores run from 1 to 10."))
+    if confidence is not None and confidence not in Review.Confidence.values:
+        raise ScoringError(_("Choose a confidence level."))
+
+    with transaction.atomic():
+        review, _created = Review.objects.get_or_create(assignment=assignment)
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if expected_version != review.version:
+            raise StaleReview(
+                _(
+                    "This review was saved in another window since you opened it. Reload the "
+                    "page to see the latest version before changing it."
+                ),
+                current_version=review.version,
+            )
+        current = {s.criterion_id: s for s in review.scores.all()}
+        merged = {cid: s.score for cid, s in current.items()}
+        merged.update({cid: (int(v) if v is not None else None) for cid, v in scores.items()})
+        missing = [c for c in criteria if merged.get(c.pk) is None]
+        submitting = submit or review.state == Review.State.SUBMITTED
+        if submitting and (missing or confidence is None):
+            names = ", ".join(localized(c, "name") for c in missing)
+            if missing:
+                message = _("Give a score for every criterion before submitting: %(names)s.") % {
+                    "names": names
+                }
+            else:
+                message = _("Choose your confidence before submitting.")
+            if review.state == Review.State.SUBMITTED and not submit:
+                message = _(
+                    "This review is submitted: every criterion needs a score and a confidence "
+                    "level. Not saved."
+                )
+            raise IncompleteReview(message, missing=missing)
+
+        to_delete = [cid for cid, value in merged.items() if value is None and cid in current]
+        CriterionScore.objects.filter(review=review, criterion_id__in=to_delete).delete()
+        for cid, value in merged.items():
+            if value is None:
+                continue
+            if cid in current:
+                if current[cid].score != value:
+                    CriterionScore.objects.filter(pk=current[cid].pk).update(score=value)
+            else:
+                CriterionScore.objects.create(review=review, criterion_id=cid, score=value)
+        was_submitted = review.state == Review.State.SUBMITTED
+        review.comment = comment
+        review.confidence = confidence
+        if submit:
+            review.state = Review.State.SUBMITTED
+            review.submitted_at = now
+        review.version = F("version") + 1
+        review.save()
+        review.refresh_from_db()
+        if submit or not was_submitted:
+            action = "review.submitted" if submit else "review.draft_saved"
+        else:
+            action = "review.changed_after_submission"
+        # Drafts autosave often: only the first save and every submission go to the trail.
+        if action != "review.draft_saved" or review.version == 2:
+            record_event(
+                actor=actor,
+                action=action,
+                obj=review,
+                details={
+                    "nomination": nomination.code,
+                    "scores": {str(k): v for k, v in merged.items() if v is not None},
+                    "confidence": confidence,
+                },
+            )
+    return review
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+# Days before the preliminary window closes at which experts with unfinished reviews hear from
+# us. Each goes once per expert and window (the audit trail remembers it).
+REMINDER_DAYS = (7, 2)
+REMINDER_ACTION = "review.reminder_sent"
+
+
+def unfinished_assignments(edition: Edition) -> dict[Expert, list[Assignment]]:
+    """Per expert, the assigned entries (not conflicted) without a submitted review."""
+    conflicted = set(
+        Conflict.objects.filter(expert__edition=edition).values_list("expert_id", "nomination_id")
+    )
+    assignments = (
+        Assignment.objects.filter(expert__edition=edition)
+        .exclude(review__state=Review.State.SUBMITTED)
+        .select_related("expert__user", "nomination")
+        .order_by("expert__name_en", "nomination__code")
+    )
+    result: dict[Expert, list[Assignment]] = {}
+    for assignment in assignments:
+        if (assignment.expert_id, assignment.nomination_id) in conflicted:
+            continue
+        result.setdefault(assignment.expert, []).append(assignment)
+    return result
+
+
+def _reminder_sent(expert: Expert, kind: str, window: StageWindow) -> bool:
+    return AuditEvent.objects.filter(
+        action=REMINDER_ACTION,
+        object_type="review.expert",
+        object_id=str(expert.pk),
+        details__kind=kind,
+        details__closes_at=window.closes_at.isoformat(),
+    ).exists()
+
+
+def _send_reminder(
+    *, expert: Expert, assignments: list[Assignment], window: StageWindow, kind: str, actor
+) -> None:
+    user = expert.user
+    record_event(
+        actor=actor,
+        action=REMINDER_ACTION,
+        obj=expert,
+        details={
+            "kind": kind,
+            "closes_at": window.closes_at.isoformat(),
+            "unfinished": [a.nomination.code for a in assignments],
+        },
+    )
+    context = {
+        "expert": expert,
+        "recipient": user,
+        "nominations": [a.nomination for a in assignments],
+        "closes_at": window.closes_at,
+        "edition": expert.edition,
+        "portal_url": getattr(settings, "PORTAL_URL", ""),
+    }
+    transaction.on_commit(
+        lambda: send_email(
+            name="review_reminder",
+            to=[user.email],
+            context=context,
+            language=user.preferred_language or settings.LANGUAGE_CODE,
+        )
+    )
+
+
+def send_scheduled_reminders(*, edition: Edition, now: datetime | None = None) -> int:
+    """Remind experts with unfinished reviews 7 and 2 days before the window closes.
+
+    Run daily. A reminder that is due and was not sent (this run, or a missed run) goes once;
+    running again sends nothing more. Returns how many e-mails were queued.
+    """
+    now = now or timezone.now()
+    window = preliminary_window(edition)
+    if window is None or not window.is_open(now):
+        return 0
+    days_left = math.ceil((window.closes_at - now) / timedelta(days=1))
+    due = [days for days in REMINDER_DAYS if days_left <= days]
+    if not due:
+        return 0
+    # Only the nearest reminder: after a missed run, nobody gets the 7-day one on day 2 as well.
+    kind = f"{min(due)}_days"
+    sent = 0
+    with transaction.atomic():
+        for expert, assignments in unfinished_assignments(edition).items():
+            if _reminder_sent(expert, kind, window):
+                continue
+            _send_reminder(
+                expert=expert, assignments=assignments, window=window, kind=kind, actor=None
+            )
+            sent += 1
+    return sent
+
+
+def send_reminder_now(*, edition: Edition, actor, experts: Iterable[Expert] | None = None) -> int:
+    """An organiser reminds experts with unfinished reviews now (all of them, or those given)."""
+    if not is_organiser(actor):
+        raise ScoringError(_("Only the secretariat may send reminders."))
+    window = preliminary_window(edition)
+    if window is None:
+        raise ScoringError(_("The edition has no preliminary-evaluation window."))
+    wanted = None if experts is None else {expert.pk for expert in experts}
+    sent = 0
+    with transaction.atomic():
+        for expert, assignments in unfinished_assignments(edition).items():
+            if wanted is not None and expert.pk not in wanted:
+                continue
+            _send_reminder(
+                expert=expert, assignments=assignments, window=window, kind="on_demand", actor=actor
+            )
+            sent += 1
+    return sent
+
+
+# --- Shortlist and finalists ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShortlistOutcome:
+    shortlisted: list[str]
+    not_shortlisted: list[str]
+
+
+def confirm_shortlist(
+    *, category: Category, shortlisted_ids: Iterable[int], actor
+) -> ShortlistOutcome:
+    """Decide the preliminary evaluation of a category: the chosen entries in review are
+    shortlisted, the others not. At most the category's shortlist size may be chosen."""
+    chosen = set(shortlisted_ids)
+    if len(chosen) > category.shortlist_size:
+        raise ShortlistError(
+            _("At most %(size)s entries can be shortlisted in this category; %(count)s chosen.")
+            % {"size": category.shortlist_size, "count": len(chosen)}
+        )
+    # Entries under review; an eligible entry that was assigned but never moved to "in review"
+    # (the assignment does not change states) is moved there first, through the same path.
+    candidates = list(
+        Nomination.objects.filter(category=category)
+        .filter(
+            Q(state=NominationState.IN_REVIEW)
+            | Q(state=NominationState.ELIGIBLE, assignments__isnull=False)
+        )
+        .exclude(channel=Channel.EXPERT)
+        .distinct()
+        .order_by("code")
+    )
+    unknown = chosen - {n.pk for n in candidates}
+    if unknown:
+        raise ShortlistError(_("Only entries in review can be shortlisted."))
+    outcome = ShortlistOutcome([], [])
+    with transaction.atomic():
+        for nomination in candidates:
+            if nomination.state == NominationState.ELIGIBLE:
+                nomination = transition(
+                    nomination=nomination, to_state=NominationState.IN_REVIEW, actor=actor
+                )
+            if nomination.pk in chosen:
+                transition(nomination=nomination, to_state=NominationState.SHORTLISTED, actor=actor)
+                outcome.shortlisted.append(nomination.code)
+            else:
+                transition(
+                    nomination=nomination,
+                    to_state=NominationState.NOT_SHORTLISTED,
+                    actor=actor,
+                )
+                outcome.not_shortlisted.append(nomination.code)
+        record_event(
+            actor=actor,
+            action="review.shortlist_confirmed",
+            obj=category,
+            details={
+                "shortlisted": outcome.shortlisted,
+                "not_shortlisted": outcome.not_shortlisted,
+            },
+        )
+    return outcome
+
+
+def confirm_finalists(*, category: Category, actor) -> list[str]:
+    """The shortlisted entries and the eligible expert recommendations become finalists."""
+    candidates = list(
+        Nomination.objects.filter(category=category, state=NominationState.SHORTLISTED)
+        | Nomination.objects.filter(
+            category=category, state=NominationState.ELIGIBLE, channel=Channel.EXPERT
+        )
+    )
+    candidates.sort(key=lambda n: n.code)
+    if not candidates:
+        raise ShortlistError(_("There is nothing to confirm: no shortlisted entries yet."))
+    with transaction.atomic():
+        for nomination in candidates:
+            transition(nomination=nomination, to_state=NominationState.FINALIST, actor=actor)
+        codes = [n.code for n in candidates]
+        record_event(
+            actor=actor,
+            action="review.finalists_confirmed",
+            obj=category,
+            details={"finalists": codes},
+        )
+    return codes

@@ -1,0 +1,272 @@
+"""The expert's pages of the preliminary evaluation: assigned entries, an entry with its
+materials and the score form, and the entry's files.
+
+Only the assigned expert without a conflict reaches an entry (organisers reach its files too);
+anyone else gets 404, so an entry's existence does not leak. Scores are kept as drafts
+(autosaved by htmx) until submitted, and stay editable until the preliminary window closes.
+"""
+
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.rules import is_organiser
+from submissions.models import Attachment, Edition, Nomination
+
+from ..models import Review
+from ..rules import may_review
+from ..scoring import weighted_total
+from ..scoring_forms import ScoreForm
+from ..scoring_queries import (
+    assignment_for_entry,
+    assignments_for_expert,
+    criteria_with_scores,
+    expert_membership,
+    others_totals,
+)
+from ..scoring_services import (
+    IncompleteReview,
+    ScoringError,
+    StaleReview,
+    preliminary_window,
+    review_window_open,
+    save_review,
+)
+
+# The parts of an entry shown side by side, Chinese left and English right.
+MATERIAL_PARTS = ("title", "summary", "description", "innovations", "indicators", "application")
+
+
+def _assignment_or_404(request, code):
+    assignment = assignment_for_entry(request.user, code)
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The expert's assigned entries in the current edition, with each review's progress."""
+    edition = Edition.objects.current()
+    expert = expert_membership(request.user, edition)
+    if expert is None:
+        raise Http404
+    assignments = list(assignments_for_expert(expert))
+    rows = []
+    counts = {"not_started": 0, "draft": 0, "submitted": 0}
+    for assignment in assignments:
+        review = getattr(assignment, "review", None)
+        status = review.state if review is not None else "not_started"
+        counts[status] += 1
+        rows.append((assignment, status))
+    window = preliminary_window(edition)
+    return render(
+        request,
+        "review/expert_dashboard.html",
+        {
+            "edition": edition,
+            "expert": expert,
+            "rows": rows,
+            "counts": counts,
+            "window": window,
+            "window_open": window is not None and window.is_open(),
+        },
+    )
+
+
+def _materials(nomination: Nomination):
+    return [
+        (
+            part,
+            Nomination._meta.get_field(f"{part}_zh").verbose_name,
+            getattr(nomination, f"{part}_zh"),
+            getattr(nomination, f"{part}_en"),
+        )
+        for part in MATERIAL_PARTS
+        if part != "title"
+    ]
+
+
+def _attachments(nomination: Nomination):
+    return list(
+        Attachment.objects.filter(nomination=nomination, is_current=True)
+        .exclude(file="")
+        .order_by("kind", "-version")
+    )
+
+
+def _entry_context(request, assignment, form, criteria, scores):
+    review = getattr(assignment, "review", None)
+    submitted = review is not None and review.state == Review.State.SUBMITTED
+    weights = {c.pk: float(c.weight) for c in criteria}
+    own_total = (
+        weighted_total(scores, weights)
+        if submitted and weights and set(scores) == set(weights)
+        else None
+    )
+    attachments = _attachments(assignment.nomination)
+    pdfs = [a for a in attachments if a.content_type == "application/pdf"]
+    shown = pdfs[0] if pdfs else None
+    requested = request.GET.get("file")
+    if requested:
+        shown = next((a for a in pdfs if str(a.pk) == requested), shown)
+    return {
+        "assignment": assignment,
+        "nomination": assignment.nomination,
+        "review": review,
+        "submitted": submitted,
+        "form": form,
+        "criteria": criteria,
+        "materials": _materials(assignment.nomination),
+        "attachments": attachments,
+        "shown_pdf": shown,
+        "window": preliminary_window(assignment.nomination.edition),
+        "window_open": review_window_open(assignment.nomination.edition),
+        # Others' totals only after one's own submission, and without names.
+        "others_totals": others_totals(assignment) if submitted else None,
+        "own_total": own_total,
+    }
+
+
+def _initial(review, scores, criteria):
+    initial = {"version": review.version if review is not None else 1}
+    if review is not None:
+        initial.update(comment=review.comment, confidence=review.confidence)
+    for criterion in criteria:
+        if criterion.pk in scores:
+            initial[f"score_{criterion.pk}"] = scores[criterion.pk]
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry(request, code):
+    """An assigned entry: its materials in both languages, its files, and the score form."""
+    assignment = _assignment_or_404(request, code)
+    criteria, scores = criteria_with_scores(assignment)
+    review = getattr(assignment, "review", None)
+    if request.method == "POST":
+        form = ScoreForm(request.POST, criteria=criteria)
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                save_review(
+                    assignment=assignment,
+                    actor=request.user,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                    confidence=form.cleaned_data["confidence"],
+                    expected_version=form.cleaned_data["version"],
+                    submit=submit,
+                )
+            except ScoringError as error:
+                # The form keeps what was entered; the message says what to do.
+                messages.error(request, error.message)
+                if isinstance(error, StaleReview):
+                    return redirect("scoring:entry", code=code)
+            else:
+                if submit:
+                    messages.success(
+                        request,
+                        _(
+                            "Your review of %(code)s is submitted. You can still change it "
+                            "until the preliminary evaluation closes."
+                        )
+                        % {"code": assignment.nomination.code},
+                    )
+                else:
+                    messages.success(request, _("Your draft is saved."))
+                return redirect("scoring:entry", code=code)
+        else:
+            messages.error(request, _("Please correct the marked fields."))
+    else:
+        form = ScoreForm(initial=_initial(review, scores, criteria), criteria=criteria)
+    return render(
+        request,
+        "review/expert_entry.html",
+        _entry_context(request, assignment, form, criteria, scores),
+    )
+
+
+@login_required
+@require_POST
+def autosave(request, code):
+    """Save the score form as it is (htmx, on change and every 30 s with unsaved changes).
+
+    Answers a status line, and the new version for the form's hidden field (out of band), so the
+    next save is checked against it. A submitted review is autosaved only when complete.
+    """
+    assignment = _assignment_or_404(request, code)
+    criteria, _scores = criteria_with_scores(assignment)
+    form = ScoreForm(request.POST, criteria=criteria)
+    context = {"saved": False, "now": timezone.now(), "version": None}
+    if not form.is_valid():
+        context["message"] = _("Not saved automatically: correct the marked fields.")
+        return render(request, "review/includes/autosave_status.html", context)
+    try:
+        review = save_review(
+            assignment=assignment,
+            actor=request.user,
+            scores=form.scores(),
+            comment=form.cleaned_data["comment"],
+            confidence=form.cleaned_data["confidence"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except IncompleteReview as error:
+        context["message"] = error.message
+    except StaleReview as error:
+        context.update(message=error.message, stale=True)
+    except ScoringError as error:
+        context["message"] = error.message
+    else:
+        context.update(saved=True, version=review.version, review=review)
+    return render(request, "review/includes/autosave_status.html", context)
+
+
+# --- Files ----------------------------------------------------------------------------------
+
+
+def _attachment_or_404(request, code, pk) -> Attachment:
+    """A current file of the entry, for an organiser or an assigned, unconflicted expert."""
+    nomination = get_object_or_404(Nomination, code=code)
+    if not (is_organiser(request.user) or may_review(request.user, nomination)):
+        raise Http404
+    attachment = get_object_or_404(Attachment, pk=pk, nomination=nomination)
+    if not attachment.file:
+        raise Http404
+    return attachment
+
+
+def _file_response(attachment: Attachment, *, inline: bool) -> FileResponse:
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def attachment_download(request, code, pk):
+    return _file_response(_attachment_or_404(request, code, pk), inline=False)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def attachment_inline(request, code, pk):
+    """A PDF shown inside the entry page (framed by this site only). Other kinds download."""
+    attachment = _attachment_or_404(request, code, pk)
+    return _file_response(attachment, inline=attachment.content_type == "application/pdf")
