@@ -135,8 +135,16 @@ class NominationFactory(factory.django.DjangoModelFactory):
     edition = factory.SubFactory(EditionFactory)
     code = factory.Sequence(lambda n: f"T{n:05d}")
     channel = "open"
-    category = factory.SubFactory(CategoryFactory, edition=factory.SelfAttribute("..edition"))
-    direction = factory.SubFactory(DirectionFactory, edition=factory.SelfAttribute("..edition"))
+    # The edition's own cutting-edge category and first direction, made when missing.
+    category = factory.LazyAttribute(
+        lambda o: (
+            o.edition.categories.filter(code=Category.Code.CUTTING_EDGE).first()
+            or CategoryFactory(edition=o.edition)
+        )
+    )
+    direction = factory.LazyAttribute(
+        lambda o: o.edition.directions.first() or DirectionFactory(edition=o.edition)
+    )
     organisation = factory.SubFactory(OrganisationFactory)
     created_by = None
     title_zh = factory.Sequence(lambda n: f"固态电池界面稳定技术{n}")
