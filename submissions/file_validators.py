@@ -453,7 +453,7 @@ def _refuse_bomb(name: str, width: int | None, height: int | None, limit: int) -
     if width is not None:
         _refuse(
             _(
-                "“%(name)s” is an image of %(width)s × %(height)s pixels; images may have at "  # noqa: RUF001
+                "“%(name)s” is an image of %(width)s × %(height)s pixels; images may have at "
                 "most %(limit)s megapixels. Please scan or export it at a lower resolution."
             ),
             "image_bomb",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import nominator, organiser, public, recommendations
+from .views import attachments, nominator, organiser, public, recommendations
 
 app_name = "submissions"
 
@@ -29,6 +29,33 @@ urlpatterns = [
         "my/nominations/<slug:code>/withdraw/",
         nominator.nomination_withdraw,
         name="nomination_withdraw",
+    ),
+    # Materials: upload, link, remove (the owner, while editable); download and the printable
+    # form (owner organisation or organiser; everyone else 404).
+    path(
+        "my/nominations/<slug:code>/materials/<slug:kind>/upload/",
+        attachments.upload,
+        name="attachment_upload",
+    ),
+    path(
+        "my/nominations/<slug:code>/materials/video-link/",
+        attachments.video_link,
+        name="attachment_video_link",
+    ),
+    path(
+        "my/nominations/<slug:code>/materials/<int:pk>/remove/",
+        attachments.remove,
+        name="attachment_remove",
+    ),
+    path(
+        "nominations/<slug:code>/materials/<int:pk>/download/",
+        attachments.download,
+        name="attachment_download",
+    ),
+    path(
+        "nominations/<slug:code>/recommendation-form.pdf",
+        attachments.recommendation_form,
+        name="recommendation_form_pdf",
     ),
     # The secretariat: formal check and its own recommendations.
     path("organiser/formal-check/", organiser.formalcheck_queue, name="formalcheck_queue"),

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - the Chinese messages use full-width punctuation, as they should
 """Uploads are checked by content: each bad input and the message it gets, no database."""
 
 import io

@@ -1,0 +1,179 @@
+"""Writes of a nomination's materials (attachments): the service layer for uploads.
+
+Kept beside services.py (which owns the nomination itself) and following its rules: keyword-only,
+`actor=`, one transaction, an audit event, the same editability checks. Each kind keeps its
+history: a new upload is a new version and the older ones stay with is_current off; supporting
+evidence has several current files.
+
+Files are checked by content (file_validators) BEFORE anything is stored, so a refused file
+leaves neither a stored object nor a row. They are stored through Django's storage API under
+generated names (Attachment.file's upload_to); a temporary upload is moved, not copied, by the
+file-system storage, and streamed in parts to S3 by django-storages.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.services import record_event
+
+from .file_validators import (
+    EVIDENCE,
+    VIDEO,
+    CheckedFile,
+    upload_limits,
+    validate_upload,
+    validate_video_url,
+)
+from .models import Attachment, Nomination
+from .services import NominationError, _check_editable
+
+
+class MaterialRefused(NominationError):
+    """An upload or link that was refused; the message names the file and the reason."""
+
+    def __init__(self, message: str, *, code: str = "refused"):
+        super().__init__(message)
+        self.code = code
+
+
+def current_files_size(nomination: Nomination, *, excluding_kind: str | None = None) -> int:
+    """Bytes the nomination's current materials take (optionally leaving out one kind that an
+    upload is about to replace)."""
+    queryset = Attachment.objects.filter(nomination=nomination, is_current=True)
+    if excluding_kind is not None:
+        queryset = queryset.exclude(kind=excluding_kind)
+    return queryset.aggregate(total=Sum("size"))["total"] or 0
+
+
+def _replaces(kind: str) -> str | None:
+    # Evidence accumulates; every other kind has one current version that a new one replaces.
+    return None if kind == EVIDENCE else kind
+
+
+def _new_version(nomination: Nomination, kind: str) -> int:
+    latest = Attachment.objects.filter(nomination=nomination, kind=kind).aggregate(
+        latest=Max("version")
+    )["latest"]
+    return (latest or 0) + 1
+
+
+def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attachment:
+    """Check and store one uploaded file as the new current version of its kind."""
+    kind = Attachment.Kind(kind).value
+    now = timezone.now()
+    _check_editable(nomination, actor, now)
+    name = getattr(upload, "name", "") or "upload"
+    try:
+        checked: CheckedFile = validate_upload(
+            upload,
+            name=name,
+            kind=kind,
+            other_files_size=current_files_size(nomination, excluding_kind=_replaces(kind)),
+        )
+    except ValidationError as error:
+        raise MaterialRefused(error.messages[0], code=error.code or "refused") from error
+
+    attachment = Attachment(
+        nomination=nomination,
+        kind=kind,
+        original_name=name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        uploaded_at=now,
+    )
+    # Stored before the transaction (a file cannot be rolled back) and removed again if the
+    # transaction fails, so a failure leaves nothing behind either.
+    upload.seek(0)
+    attachment.file.save(name, upload, save=False)
+    try:
+        with transaction.atomic():
+            # Serialises uploads to one nomination: versions stay consecutive and the total
+            # per nomination holds even for two uploads at once.
+            Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+            others = current_files_size(nomination, excluding_kind=_replaces(kind))
+            if others + checked.size > upload_limits()["total"]:
+                raise MaterialRefused(
+                    _(
+                        "“%(name)s” would bring this nomination's materials over the limit of "
+                        "the total size. Replace or remove another file first."
+                    )
+                    % {"name": name},
+                    code="total_exceeded",
+                )
+            attachment.version = _new_version(nomination, kind)
+            replaced = 0
+            if _replaces(kind):
+                replaced = Attachment.objects.filter(
+                    nomination=nomination, kind=kind, is_current=True
+                ).update(is_current=False)
+            attachment.save()
+            record_event(
+                actor=actor,
+                action="attachment.uploaded",
+                obj=nomination,
+                details={
+                    "attachment": attachment.pk,
+                    "kind": kind,
+                    "version": attachment.version,
+                    "name": attachment.original_name,
+                    "size": attachment.size,
+                    "sha256": attachment.sha256,
+                    "replaced": replaced,
+                },
+            )
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def set_video_link(*, nomination: Nomination, url: str, actor) -> Attachment:
+    """A link to the video instead of (and replacing) an uploaded one."""
+    now = timezone.now()
+    _check_editable(nomination, actor, now)
+    try:
+        url = validate_video_url(url)
+    except ValidationError as error:
+        raise MaterialRefused(error.messages[0], code="invalid_url") from error
+    with transaction.atomic():
+        Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+        replaced = Attachment.objects.filter(
+            nomination=nomination, kind=VIDEO, is_current=True
+        ).update(is_current=False)
+        attachment = Attachment.objects.create(
+            nomination=nomination,
+            kind=VIDEO,
+            video_url=url,
+            version=_new_version(nomination, VIDEO),
+            uploaded_by=actor,
+            uploaded_at=now,
+        )
+        record_event(
+            actor=actor,
+            action="attachment.linked",
+            obj=nomination,
+            details={"attachment": attachment.pk, "url": url, "replaced": replaced},
+        )
+    return attachment
+
+
+def remove_attachment(*, attachment: Attachment, actor) -> Attachment:
+    """Take a material out of the nomination. The file stays as history (is_current off)."""
+    nomination = attachment.nomination
+    _check_editable(nomination, actor, timezone.now())
+    with transaction.atomic():
+        Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+        Attachment.objects.filter(pk=attachment.pk).update(is_current=False)
+        attachment.is_current = False
+        record_event(
+            actor=actor,
+            action="attachment.removed",
+            obj=nomination,
+            details={"attachment": attachment.pk, "kind": attachment.kind},
+        )
+    return attachment
