@@ -20,6 +20,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("review/", include("review.urls")),
+    path("review/", include("review.scoring_urls")),
     path("", include("submissions.urls")),
     prefix_default_language=True,
 )

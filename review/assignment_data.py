@@ -1,0 +1,188 @@
+"""From database rows to the solver's problem and back: pure, no database.
+
+`build_problem` turns entries, experts, conflicts and the organiser's pins and forbids into an
+`AssignmentProblem` (indices into the lists given); `describe_reasons` turns the solver's
+infeasibility reasons back into entry codes, titles and expert names, so they can be stored
+and explained in either language (`reason_message`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+from .assignment import AssignmentProblem, balanced_loads
+
+# An expert whose directions include the entry's direction.
+DIRECTION_MATCH = 1.0
+# A small nudge for entries the expert said they would like to review; never outweighs expertise.
+PREFERENCE_BONUS = 0.1
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: int
+    code: str
+    title_zh: str
+    title_en: str
+    direction_id: int | None
+
+
+@dataclass(frozen=True)
+class ExpertRow:
+    id: int
+    name_zh: str
+    name_en: str
+    direction_ids: frozenset[int] = frozenset()
+    preferred_entry_ids: frozenset[int] = frozenset()
+
+
+def affinity(entry: EntryRow, expert: ExpertRow) -> float:
+    """1 for a direction match, 0 otherwise, plus the preference bonus."""
+    score = (
+        DIRECTION_MATCH
+        if entry.direction_id is not None and entry.direction_id in expert.direction_ids
+        else 0.0
+    )
+    if entry.id in expert.preferred_entry_ids:
+        score += PREFERENCE_BONUS
+    return score
+
+
+def affinity_matrix(entries: list[EntryRow], experts: list[ExpertRow]) -> np.ndarray:
+    matrix = np.zeros((len(entries), len(experts)), dtype=np.float64)
+    for i, entry in enumerate(entries):
+        for j, expert in enumerate(experts):
+            matrix[i, j] = affinity(entry, expert)
+    return matrix
+
+
+def default_loads(entries: int, experts: int, per_entry: int) -> tuple[int, int]:
+    """Loads balanced within one; with no experts, bounds that make the problem say so."""
+    if experts == 0:
+        return 0, 0
+    return balanced_loads(entries, experts, per_entry)
+
+
+def _index_pairs(
+    pairs: Iterable[tuple[int, int]], entry_index: dict[int, int], expert_index: dict[int, int]
+) -> frozenset[tuple[int, int]]:
+    """(expert id, nomination id) pairs as (entry index, expert index); others are dropped."""
+    return frozenset(
+        (entry_index[nomination_id], expert_index[expert_id])
+        for expert_id, nomination_id in pairs
+        if nomination_id in entry_index and expert_id in expert_index
+    )
+
+
+def build_problem(
+    entries: list[EntryRow],
+    experts: list[ExpertRow],
+    *,
+    per_entry: int,
+    min_load: int | None = None,
+    max_load: int | None = None,
+    forbidden: Iterable[tuple[int, int]] = (),
+    pinned: Iterable[tuple[int, int]] = (),
+) -> AssignmentProblem:
+    """The solver's problem. `forbidden` and `pinned` hold (expert id, nomination id) pairs."""
+    low, high = default_loads(len(entries), len(experts), per_entry)
+    entry_index = {entry.id: i for i, entry in enumerate(entries)}
+    expert_index = {expert.id: j for j, expert in enumerate(experts)}
+    return AssignmentProblem(
+        affinity=affinity_matrix(entries, experts),
+        per_entry=per_entry,
+        min_load=low if min_load is None else min_load,
+        max_load=high if max_load is None else max_load,
+        forbidden=_index_pairs(forbidden, entry_index, expert_index),
+        pinned=_index_pairs(pinned, entry_index, expert_index),
+    )
+
+
+def pairs_to_ids(
+    pairs: Iterable[tuple[int, int]], entries: list[EntryRow], experts: list[ExpertRow]
+) -> list[tuple[int, int]]:
+    """The solver's (entry index, expert index) pairs as (expert id, nomination id)."""
+    return [(experts[x].id, entries[e].id) for e, x in pairs]
+
+
+# --- Explaining settings that cannot be met --------------------------------------------------
+
+
+def describe_reasons(
+    reasons: list[dict], entries: list[EntryRow], experts: list[ExpertRow]
+) -> list[dict]:
+    """The solver's reasons with indices replaced by codes, titles and names (JSON-ready)."""
+    described = []
+    for reason in reasons:
+        item = {key: value for key, value in reason.items() if key not in {"entry", "expert"}}
+        if "entry" in reason:
+            entry = entries[reason["entry"]]
+            item.update(
+                entry_code=entry.code, entry_title_zh=entry.title_zh, entry_title_en=entry.title_en
+            )
+        if "expert" in reason:
+            expert = experts[reason["expert"]]
+            item.update(expert_name_zh=expert.name_zh, expert_name_en=expert.name_en)
+        described.append(item)
+    return described
+
+
+def _pick(reason: dict, field: str) -> str:
+    from core.i18n import is_chinese
+
+    first, second = ("zh", "en") if is_chinese() else ("en", "zh")
+    return reason.get(f"{field}_{first}") or reason.get(f"{field}_{second}") or ""
+
+
+def reason_message(reason: dict) -> str:
+    """One described reason as a sentence in the active language."""
+    kind = reason.get("kind")
+    entry = f"{reason.get('entry_code', '')} “{_pick(reason, 'entry_title')}”"
+    expert = _pick(reason, "expert_name")
+    if kind == "too_few_experts":
+        return _(
+            "Entry %(entry)s needs %(needed)s experts but only %(available)s are free of "
+            "conflicts and forbidden pairs."
+        ) % {"entry": entry, "needed": reason["needed"], "available": reason["available"]}
+    if kind == "too_many_pinned":
+        return _(
+            "Entry %(entry)s has %(pinned)s pinned experts but takes only %(needed)s."
+        ) % {"entry": entry, "pinned": reason["pinned"], "needed": reason["needed"]}
+    if kind == "expert_overloaded_by_pins":
+        return _(
+            "%(expert)s is pinned to %(pinned)s entries, more than the maximum load of "
+            "%(max_load)s."
+        ) % {"expert": expert, "pinned": reason["pinned"], "max_load": reason["max_load"]}
+    if kind == "loads_do_not_add_up":
+        return _(
+            "%(reviews)s reviews are needed, but %(experts)s experts with loads between "
+            "%(min_load)s and %(max_load)s can take only %(low)s to %(high)s."
+        ) % {
+            "reviews": reason["reviews_needed"],
+            "experts": reason["experts"],
+            "min_load": reason["min_load"],
+            "max_load": reason["max_load"],
+            "low": reason["experts"] * reason["min_load"],
+            "high": reason["experts"] * reason["max_load"],
+        }
+    if kind == "load_bounds_reversed":
+        return _("The minimum load %(min_load)s is above the maximum load %(max_load)s.") % {
+            "min_load": reason["min_load"],
+            "max_load": reason["max_load"],
+        }
+    if kind == "pinned_and_forbidden":
+        return _(
+            "%(expert)s is both pinned to and forbidden from entry %(entry)s (a conflict or a "
+            "forbidden pair): remove the pin."
+        ) % {"expert": expert, "entry": entry}
+    if kind == "no_feasible_assignment":
+        return _(
+            "No assignment meets these settings: the conflicts and forbidden pairs leave too "
+            "few experts for some entries within the load bounds. Raise the maximum load or "
+            "lower the number of experts per entry."
+        )
+    return _("The settings cannot be met (%(kind)s).") % {"kind": kind}

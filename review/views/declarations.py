@@ -1,0 +1,80 @@
+"""The expert declares conflicts of interest from a list of entry titles (both languages)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from submissions.models import Edition
+
+from .. import queries
+from ..models import Conflict
+from ..services import ReviewError, declaration_window_open, declare_conflicts
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare(request):
+    edition = Edition.objects.current()
+    expert = queries.expert_for_user(request.user, edition) if edition else None
+    if expert is None:
+        raise Http404
+    window_open = declaration_window_open(edition)
+    nominations = list(
+        queries.declarable_nominations(edition).only("pk", "code", "title_zh", "title_en")
+    )
+    mine = {c.nomination_id: c for c in Conflict.objects.filter(expert=expert)}
+    errors: dict[int, str] = {}
+    posted_reasons: dict[int, str] = {}
+    if request.method == "POST":
+        if not window_open:
+            raise Http404
+        declared = {}
+        for nomination in nominations:
+            if request.POST.get(f"conflict_{nomination.pk}"):
+                reason = request.POST.get(f"reason_{nomination.pk}", "").strip()[:2000]
+                declared[nomination.pk] = reason
+                posted_reasons[nomination.pk] = reason
+                if not reason:
+                    errors[nomination.pk] = _("Give the reason for this conflict.")
+        if not errors:
+            try:
+                result = declare_conflicts(expert=expert, declared=declared, actor=request.user)
+            except ReviewError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your declarations are saved: %(count)s conflicts declared.")
+                    % {"count": result["declared"]},
+                )
+                return redirect("review:declare")
+        else:
+            messages.error(request, _("Some declarations need a reason; nothing was saved yet."))
+    rows = []
+    for nomination in nominations:
+        conflict = mine.get(nomination.pk)
+        declared = conflict is not None and conflict.source == Conflict.Source.DECLARED
+        if request.method == "POST":
+            ticked = nomination.pk in posted_reasons
+            reason = posted_reasons.get(nomination.pk, "")
+        else:
+            ticked = declared
+            reason = conflict.reason if declared else ""
+        rows.append(
+            {
+                "nomination": nomination,
+                "ticked": ticked,
+                "reason": reason,
+                "error": errors.get(nomination.pk, ""),
+                # Conflicts the secretariat or the data already recorded: shown, not editable.
+                "recorded": conflict is not None and not declared,
+            }
+        )
+    return render(
+        request,
+        "review/conflict_declare.html",
+        {"edition": edition, "expert": expert, "rows": rows, "window_open": window_open},
+    )
