@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -146,6 +147,17 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.tasks.relay_outbox", "schedule": 30.0},
+    # Ballot rounds close when their window ends.
+    "close-due-ballot-rounds": {"task": "voting.tasks.close_due_rounds", "schedule": 60.0},
+}
+
+# Task modules that autodiscovery (which looks for <app>.tasks only) would not find.
+CELERY_IMPORTS = ["review.scoring_tasks"]
+# Every morning, experts with unfinished reviews hear 7 and 2 days before the preliminary
+# evaluation closes (each reminder once; see review.scoring_services).
+CELERY_BEAT_SCHEDULE["review-reminders"] = {
+    "task": "review.send_review_reminders",
+    "schedule": crontab(hour=9, minute=0),
 }
 
 # --- Files ----------------------------------------------------------------------------------

@@ -1,0 +1,228 @@
+"""Reads of the final evaluation, with their joins chosen once.
+
+Nothing here returns a ballot next to a voter: turnout comes from `BallotCast`, choices from
+`Ballot`, and no function joins the two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from review import scoring
+from review.models import Conflict, Criterion, CriterionScore, Expert, Review
+from submissions.models import Category, Edition, Nomination
+from submissions.states import NominationState
+
+from . import tally
+from .models import Ballot, BallotCast, BallotRound, Recusal, RoundState, RoundVoter
+
+
+def share(value: Decimal | str | float) -> Fraction:
+    """An edition's or round's share (a Decimal such as 0.6667) as an exact fraction.
+
+    The shares are stored with four decimals, so two thirds is kept as 0.6667 — which is a
+    little more than 2/3 and would make a committee of 30 need 21 ballots instead of 20. The
+    shares people mean are simple fractions, so the nearest fraction with a denominator of at
+    most 100 is taken: 0.6667 → 2/3, 0.5 → 1/2, 0.75 → 3/4. Every count (tally, bulletin,
+    verify_bulletin) goes through this one function.
+    """
+    return Fraction(str(value)).limit_denominator(100)
+
+
+# --- Voters and recusals --------------------------------------------------------------------
+
+
+def eligible_experts(edition: Edition) -> QuerySet[Expert]:
+    """The committee members who may vote: active accounts that are not a pending invitation."""
+    return (
+        Expert.objects.filter(edition=edition, user__is_active=True)
+        .exclude(invited_at__isnull=False, accepted_at__isnull=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def fingerprint(experts) -> str:
+    """sha256 (hex) of the voter list: one line "id<TAB>name_zh<TAB>name_en" per member, by id.
+
+    Shown to organisers and members so that anyone holding the list can check that it is the
+    one the round was opened with.
+    """
+    lines = sorted((e.pk, f"{e.pk}\t{e.name_zh}\t{e.name_en}") for e in experts)
+    text = "\n".join(line for _pk, line in lines)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def conflicts_among(expert_ids, nomination_ids) -> set[tuple[int, int]]:
+    """(expert id, nomination id) pairs with a conflict of any source: recused from the item."""
+    return set(
+        Conflict.objects.filter(
+            expert_id__in=list(expert_ids), nomination_id__in=list(nomination_ids)
+        ).values_list("expert_id", "nomination_id")
+    )
+
+
+def round_voter(round: BallotRound, expert: Expert | None) -> RoundVoter | None:
+    if expert is None:
+        return None
+    return RoundVoter.objects.filter(round=round, expert=expert).first()
+
+
+def recused_codes(voter: RoundVoter) -> set[str]:
+    return set(Recusal.objects.filter(voter=voter).values_list("nomination__code", flat=True))
+
+
+# --- Rules and the count --------------------------------------------------------------------
+
+
+def item_codes(round: BallotRound) -> tuple[str, ...]:
+    return tuple(round.items.order_by("code").values_list("code", flat=True))
+
+
+def recused_cast_counts(round: BallotRound) -> dict[str, int]:
+    """Per item: how many of the ballots cast came from members recused from it."""
+    voted = BallotCast.objects.filter(round=round, voter=OuterRef("voter__expert"))
+    counts: dict[str, int] = defaultdict(int)
+    for code in (
+        Recusal.objects.filter(round=round)
+        .filter(Exists(voted))
+        .values_list("nomination__code", flat=True)
+    ):
+        counts[code] += 1
+    return dict(counts)
+
+
+def round_rules(round: BallotRound, *, with_recused: bool = False) -> tally.RoundRules:
+    return tally.RoundRules(
+        items=item_codes(round),
+        quota=round.quota,
+        eligible=round.voters.count(),
+        quorum=share(round.quorum),
+        threshold=share(round.threshold),
+        method=round.method,
+        recused=recused_cast_counts(round) if with_recused else {},
+    )
+
+
+def ballots_for_count(round: BallotRound) -> list[list[str]]:
+    """The round's ballots' choices in tracker order (never the order they were cast)."""
+    return [
+        list(choices)
+        for choices in round.ballots.order_by("tracker").values_list("choices", flat=True)
+    ]
+
+
+def shuffled_ballots(round: BallotRound) -> list[Ballot]:
+    """The round's ballots in a random order, for the bulletin."""
+    ballots = list(Ballot.objects.filter(round=round).order_by("tracker"))
+    random.SystemRandom().shuffle(ballots)
+    return ballots
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def rounds_of_edition(edition: Edition) -> QuerySet[BallotRound]:
+    return (
+        BallotRound.objects.filter(edition=edition)
+        .select_related("category", "parent")
+        .order_by("category__code", "number")
+    )
+
+
+def finalists(category: Category) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(category=category, state=NominationState.FINALIST).order_by(
+        "code"
+    )
+
+
+def round_items(round: BallotRound) -> list[Nomination]:
+    """The round's items with what the ballot page shows of them (one query)."""
+    return list(
+        round.items.select_related("organisation", "direction", "category").order_by("code")
+    )
+
+
+@dataclass(frozen=True)
+class TurnoutRow:
+    expert: Expert
+    voted: bool
+
+
+def turnout(round: BallotRound) -> list[TurnoutRow]:
+    """Who on the frozen list has voted and who has not (from BallotCast; two queries)."""
+    voted = set(BallotCast.objects.filter(round=round).values_list("voter_id", flat=True))
+    voters = (
+        RoundVoter.objects.filter(round=round)
+        .select_related("expert")
+        .order_by("expert__name_en", "expert__name_zh", "expert_id")
+    )
+    return [TurnoutRow(expert=v.expert, voted=v.expert_id in voted) for v in voters]
+
+
+def open_rounds_for_expert(expert: Expert) -> QuerySet[BallotRound]:
+    """Rounds of the expert's edition that list them as a voter, newest first per category."""
+    return (
+        BallotRound.objects.filter(voters__expert=expert)
+        .select_related("category", "parent")
+        .annotate(has_voted=Exists(BallotCast.objects.filter(round=OuterRef("pk"), voter=expert)))
+        .order_by("category__code", "-number")
+    )
+
+
+def review_summaries(nominations: list[Nomination]) -> dict[int, scoring.EntryScore]:
+    """Per nomination: mean and count of the weighted totals of its submitted, complete reviews
+    (review.scoring.aggregate). Reviews by conflicted experts are left out. Three queries."""
+    if not nominations:
+        return {}
+    ids = [n.pk for n in nominations]
+    weights: dict[int, dict[int, float]] = defaultdict(dict)
+    for criterion in Criterion.objects.filter(category_id__in={n.category_id for n in nominations}):
+        weights[criterion.category_id][criterion.pk] = float(criterion.weight)
+    conflicted = set(
+        Conflict.objects.filter(nomination_id__in=ids).values_list("expert_id", "nomination_id")
+    )
+    reviews = (
+        Review.objects.filter(assignment__nomination_id__in=ids, state=Review.State.SUBMITTED)
+        .select_related("assignment__nomination")
+        .prefetch_related(Prefetch("scores", queryset=CriterionScore.objects.order_by("pk")))
+    )
+    triples = []
+    for review in reviews:
+        nomination = review.assignment.nomination
+        expert_id = review.assignment.expert_id
+        if (expert_id, nomination.pk) in conflicted:
+            continue
+        category_weights = weights.get(nomination.category_id, {})
+        scores = {s.criterion_id: s.score for s in review.scores.all()}
+        if not category_weights or set(scores) != set(category_weights):
+            continue
+        triples.append((nomination.pk, expert_id, scoring.weighted_total(scores, category_weights)))
+    return scoring.aggregate(triples)
+
+
+def certified_winners(category: Category) -> list[Nomination]:
+    """The category's winners so far: those of its certified round and certified run-offs, in
+    the order of the rounds and, within one, of their counts."""
+    rounds = BallotRound.objects.filter(category=category, state=RoundState.CERTIFIED).order_by(
+        "number"
+    )
+    codes: list[str] = []
+    for result in rounds.values_list("result", flat=True):
+        for code in (result or {}).get("winners", []):
+            if code not in codes:
+                codes.append(code)
+    by_code = {
+        n.code: n
+        for n in Nomination.objects.filter(category=category, code__in=codes).select_related(
+            "organisation", "direction"
+        )
+    }
+    return [by_code[code] for code in codes if code in by_code]

@@ -1,0 +1,402 @@
+"""Every write of the final evaluation: open, cast, close, run-off, certify.
+
+Each function is one transaction and writes an AuditEvent, except that casting a ballot records
+no voter in the trail (see `cast_ballot`). Services enforce the rules (window open, one ballot
+per member, recusal) whoever calls them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.services import record_event
+from review.models import Expert
+from submissions.models import Category, Edition, Nomination
+
+from . import queries, tally
+from .models import (
+    Ballot,
+    BallotCast,
+    BallotRound,
+    Method,
+    Recusal,
+    RoundState,
+    RoundVoter,
+)
+
+
+class BallotError(Exception):
+    """A refused action, with a message for the person who tried it (in their language)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class RoundNotOpen(BallotError):
+    pass
+
+
+class NotEligible(BallotError):
+    pass
+
+
+class AlreadyVoted(BallotError):
+    pass
+
+
+class InvalidChoices(BallotError):
+    pass
+
+
+class RecusedItem(BallotError):
+    pass
+
+
+class RoundStateError(BallotError):
+    pass
+
+
+# --- Opening --------------------------------------------------------------------------------
+
+
+def open_round(
+    *,
+    edition: Edition,
+    category: Category,
+    actor,
+    method: str = Method.APPROVAL,
+    quota: int | None = None,
+    items: Iterable[Nomination] | None = None,
+    closes_at: datetime,
+    opens_at: datetime | None = None,
+    quorum=None,
+    threshold=None,
+    parent: BallotRound | None = None,
+) -> BallotRound:
+    """Open a ballot round over the category's finalists (or `items`), now.
+
+    Freezes the eligible voters and their recusals (from the conflicts of interest) and the
+    fingerprint of the voter list. Quorum and threshold default to the edition's shares.
+    """
+    if category.edition_id != edition.pk:
+        raise RoundStateError(_("This category belongs to another edition."))
+    if method not in Method.values:
+        raise RoundStateError(_("Unknown ballot method."))
+    now = timezone.now()
+    opens_at = opens_at or now
+    if closes_at <= max(opens_at, now):
+        raise RoundStateError(_("The round must close in the future, after it opens."))
+    with transaction.atomic():
+        # Serialises the numbering of the category's rounds.
+        Category.objects.select_for_update().get(pk=category.pk)
+        if BallotRound.objects.filter(category=category, state=RoundState.OPEN).exists():
+            raise RoundStateError(
+                _("A round of this category is open: close it before opening another.")
+            )
+        item_list = list(items) if items is not None else list(queries.finalists(category))
+        if not item_list:
+            raise RoundStateError(_("There are no finalists in this category to vote on."))
+        if any(item.category_id != category.pk for item in item_list):
+            raise RoundStateError(_("Every item of a round must belong to its category."))
+        quota = quota if quota is not None else category.winners_quota
+        if quota < 1:
+            raise RoundStateError(_("A round must have at least one place to fill."))
+        voters = list(queries.eligible_experts(edition))
+        if not voters:
+            raise RoundStateError(_("The committee has no members who can vote."))
+        number = (
+            BallotRound.objects.filter(category=category).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        round = BallotRound.objects.create(
+            edition=edition,
+            category=category,
+            number=number,
+            parent=parent,
+            method=method,
+            quota=quota,
+            quorum=quorum if quorum is not None else edition.quorum,
+            threshold=threshold if threshold is not None else edition.threshold,
+            state=RoundState.OPEN,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            opened_at=now,
+            voter_fingerprint=queries.fingerprint(voters),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        round.items.set(item_list)
+        round_voters = RoundVoter.objects.bulk_create(
+            [RoundVoter(round=round, expert=expert) for expert in voters]
+        )
+        voter_by_expert = {v.expert_id: v for v in round_voters}
+        if any(v.pk is None for v in round_voters):  # backends that do not return ids
+            voter_by_expert = {v.expert_id: v for v in RoundVoter.objects.filter(round=round)}
+        conflicts = queries.conflicts_among(voter_by_expert, [item.pk for item in item_list])
+        Recusal.objects.bulk_create(
+            [
+                Recusal(round=round, voter=voter_by_expert[expert_id], nomination_id=nomination_id)
+                for expert_id, nomination_id in sorted(conflicts)
+            ]
+        )
+        record_event(
+            actor=actor,
+            action="voting.round_opened",
+            obj=round,
+            details={
+                "category": category.code,
+                "number": number,
+                "parent": parent.pk if parent else None,
+                "method": method,
+                "quota": quota,
+                "quorum": str(round.quorum),
+                "threshold": str(round.threshold),
+                "items": sorted(item.code for item in item_list),
+                "voters": len(voters),
+                "recusals": len(conflicts),
+                "voter_fingerprint": round.voter_fingerprint,
+                "closes_at": closes_at.isoformat(),
+            },
+        )
+    return round
+
+
+def open_runoff(*, round: BallotRound, actor, closes_at: datetime) -> BallotRound:
+    """Open the run-off a closed round proposes: its tied items, for the places left."""
+    runoff = (round.result or {}).get("runoff")
+    if round.state not in (RoundState.CLOSED, RoundState.CERTIFIED) or not runoff:
+        raise RoundStateError(_("This round proposes no run-off."))
+    if round.runoffs.exclude(state=RoundState.VOID).exists():
+        raise RoundStateError(_("The run-off of this round has already been opened."))
+    items = list(Nomination.objects.filter(category=round.category, code__in=runoff["items"]))
+    return open_round(
+        edition=round.edition,
+        category=round.category,
+        actor=actor,
+        method=round.method,
+        quota=runoff["places"],
+        items=items,
+        closes_at=closes_at,
+        quorum=round.quorum,
+        threshold=round.threshold,
+        parent=round,
+    )
+
+
+def rerun_round(*, round: BallotRound, actor, closes_at: datetime) -> BallotRound:
+    """Hold a void round again: the same items, places and rules, with a fresh voter list."""
+    if round.state != RoundState.VOID:
+        raise RoundStateError(_("Only a void round can be held again."))
+    if round.parent_id is not None and round.parent.runoffs.exclude(state=RoundState.VOID).exists():
+        raise RoundStateError(_("This run-off has already been held again."))
+    if round.parent_id is None and (
+        BallotRound.objects.filter(
+            category=round.category, parent__isnull=True, number__gt=round.number
+        )
+        .exclude(state=RoundState.VOID)
+        .exists()
+    ):
+        raise RoundStateError(_("This round has already been held again."))
+    return open_round(
+        edition=round.edition,
+        category=round.category,
+        actor=actor,
+        method=round.method,
+        quota=round.quota,
+        items=list(round.items.all()),
+        closes_at=closes_at,
+        quorum=round.quorum,
+        threshold=round.threshold,
+        parent=round.parent,
+    )
+
+
+# --- Casting --------------------------------------------------------------------------------
+
+
+def _normalise(method: str, choices: Sequence[str]) -> list[str]:
+    codes = [str(code) for code in choices]
+    # Approval ballots are stored sorted: the order in which boxes were ticked could otherwise
+    # fingerprint a member. A Borda ballot's order is its content.
+    return sorted(codes) if method == Method.APPROVAL else codes
+
+
+def cast_ballot(*, round: BallotRound, voter: Expert, choices: Sequence[str]) -> str:
+    """Cast the member's ballot in the round and return its tracker code.
+
+    One ballot per member: the RoundVoter row is locked, BallotCast is checked, and the database
+    refuses a second (round, voter) pair anyway — a double click, two tabs or a replayed request
+    make one ballot, and the others get AlreadyVoted. BallotCast (who) and Ballot (what) are
+    written in this one transaction with nothing that links them.
+    """
+    try:
+        with transaction.atomic():
+            # The round row is locked so that closing waits for ballots being cast (and a
+            # ballot cast after the close is refused rather than left out of the count).
+            # Casts of one round therefore take turns: a few milliseconds each, for a committee
+            # of about thirty.
+            locked = BallotRound.objects.select_for_update().get(pk=round.pk)
+            now = timezone.now()
+            if locked.state != RoundState.OPEN or not (locked.opens_at <= now < locked.closes_at):
+                raise RoundNotOpen(_("This round is not open for voting."))
+            entry = (
+                RoundVoter.objects.select_for_update().filter(round=locked, expert=voter).first()
+            )
+            if entry is None:
+                raise NotEligible(_("You are not on the voter list of this round."))
+            if BallotCast.objects.filter(round=locked, voter=voter).exists():
+                raise AlreadyVoted(_("You have already voted in this round."))
+            rules = queries.round_rules(locked)
+            codes = _normalise(locked.method, choices)
+            try:
+                tally.check_ballot(rules, codes)
+            except tally.InvalidBallot as error:
+                raise InvalidChoices(
+                    _(
+                        "This ballot is not valid: choose each item at most once, and at most "
+                        "%(quota)s items."
+                    )
+                    % {"quota": locked.quota}
+                ) from error
+            if set(codes) & queries.recused_codes(entry):
+                raise RecusedItem(_("You are recused from an item you chose."))
+            BallotCast.objects.create(round=locked, voter=voter)
+            ballot = Ballot.objects.create(round=locked, choices=codes)
+            _rewrite_in_tracker_order(locked)
+            # The audit trail learns only that a ballot was cast in this round: no voter, no
+            # tracker, no choices. AuditEvent rows carry a time and an increasing id; an event
+            # naming the voter would be a timed list of who voted when, and anyone who could
+            # line that up with the ballots' storage order (a database dump) could join the two
+            # tables. The turnout already lives in BallotCast, which has no time; the choices
+            # in Ballot, which has no voter. Nothing else is logged here, on purpose.
+            record_event(
+                actor=None,
+                action="voting.ballot_cast",
+                obj=locked,
+                details={"round": locked.pk},
+            )
+            return ballot.tracker
+    except IntegrityError:
+        # Two requests of one member that passed the checks together: the unique constraint
+        # kept one. (On PostgreSQL the row lock makes this path rare; on SQLite it is the guard.)
+        if BallotCast.objects.filter(round=round, voter=voter).exists():
+            raise AlreadyVoted(_("You have already voted in this round.")) from None
+        raise
+
+
+def _rewrite_in_tracker_order(round: BallotRound) -> None:
+    """Store the round's ballots again, in tracker order.
+
+    PostgreSQL appends new rows at the end of the table, and a plain dump (pg_dump, COPY, a
+    SELECT without ORDER BY) returns them in that physical order — which is the casting order,
+    the same order as the BallotCast rows beside them. Writing the round's ballots again in
+    tracker order (random) after each cast leaves no order that follows the casting. Same ids,
+    same trackers, same choices: a ballot is never altered. At most a committee's worth of rows.
+    """
+    ballots = list(Ballot.objects.filter(round=round).order_by("tracker"))
+    Ballot.objects.filter(round=round).delete()
+    Ballot.objects.bulk_create(
+        [Ballot(id=b.id, round=round, choices=b.choices, tracker=b.tracker) for b in ballots]
+    )
+
+
+# --- Closing and certifying -----------------------------------------------------------------
+
+
+def close_round(*, round: BallotRound, actor) -> BallotRound:
+    """Close an open round and count it. Without quorum the round is void (it can be held
+    again); a tie across the quota line is stored as a run-off proposal."""
+    with transaction.atomic():
+        locked = BallotRound.objects.select_for_update().get(pk=round.pk)
+        if locked.state != RoundState.OPEN:
+            raise RoundStateError(_("Only an open round can be closed."))
+        rules = queries.round_rules(locked, with_recused=True)
+        result = tally.tally(rules, queries.ballots_for_count(locked))
+        locked.result = {
+            **result.as_dict(),
+            "items": list(rules.items),
+            "eligible": rules.eligible,
+            "recused": dict(sorted(rules.recused.items())),
+            "method": rules.method,
+            "quota": rules.quota,
+            "quorum": str(rules.quorum),
+            "threshold": str(rules.threshold),
+        }
+        locked.state = RoundState.VOID if result.void else RoundState.CLOSED
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["result", "state", "closed_at", "updated_at"])
+        record_event(
+            actor=actor,
+            action="voting.round_voided" if result.void else "voting.round_closed",
+            obj=locked,
+            details={
+                "cast": result.cast,
+                "eligible": rules.eligible,
+                "quorum_needed": result.quorum_needed,
+                "void": result.void,
+                "winners": list(result.winners),
+                "runoff": locked.result["runoff"],
+                "by": "organiser" if getattr(actor, "is_authenticated", False) else "schedule",
+            },
+        )
+    return locked
+
+
+def close_due_rounds(*, now: datetime | None = None) -> list[int]:
+    """Close every open round whose window has ended (the beat task). Idempotent."""
+    now = now or timezone.now()
+    closed = []
+    for pk in BallotRound.objects.filter(state=RoundState.OPEN, closes_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        try:
+            close_round(round=BallotRound(pk=pk), actor=None)
+        except RoundStateError:
+            continue  # closed by an organiser meanwhile
+        closed.append(pk)
+    return closed
+
+
+def certify_round(*, round: BallotRound, actor) -> BallotRound:
+    """Certify a closed round's result: its winners become the category's certified winners
+    (together with those of its certified run-offs). Nominations change state at publication."""
+    with transaction.atomic():
+        locked = BallotRound.objects.select_for_update().get(pk=round.pk)
+        if locked.state != RoundState.CLOSED:
+            raise RoundStateError(_("Only a closed round with a valid result can be certified."))
+        if locked.parent_id is not None and locked.parent.state != RoundState.CERTIFIED:
+            raise RoundStateError(_("Certify the round this run-off comes from first."))
+        if (
+            locked.parent_id is None
+            and BallotRound.objects.filter(
+                category=locked.category, parent__isnull=True, state=RoundState.CERTIFIED
+            ).exists()
+        ):
+            raise RoundStateError(_("Another round of this category has already been certified."))
+        locked.state = RoundState.CERTIFIED
+        locked.certified_at = timezone.now()
+        locked.certified_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(update_fields=["state", "certified_at", "certified_by", "updated_at"])
+        record_event(
+            actor=actor,
+            action="voting.round_certified",
+            obj=locked,
+            details={
+                "category": locked.category.code,
+                "number": locked.number,
+                "winners": list(locked.result.get("winners", [])),
+                "runoff": locked.result.get("runoff"),
+                "cast": locked.result.get("cast"),
+            },
+        )
+    return locked
+
+
+def certified_winners(category: Category) -> list[Nomination]:
+    """The category's certified winners (see voting.queries.certified_winners)."""
+    return queries.certified_winners(category)
