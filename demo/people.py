@@ -109,10 +109,12 @@ def build_people(*, edition: Edition, expert_count: int) -> DemoPeople:
     add_to_group([organiser], roles.ORGANISER)
 
     people = DemoPeople(organiser=organiser)
+    # Nominating organisations first: an expert working at one of them is linked to it, which
+    # is what automatic conflicts compare.
+    people.nominators = build_nominators(password_hash=password_hash)
     people.experts = build_experts(
         edition=edition, profiles=expert_profiles(expert_count), password_hash=password_hash
     )
-    people.nominators = build_nominators(password_hash=password_hash)
     return people
 
 
@@ -136,6 +138,10 @@ def build_experts(
     )
     add_to_group(users.values(), roles.EXPERT)
 
+    domains = {content.INSTITUTIONS[profile.institution].domain for profile in profiles}
+    organisations = {
+        o.email_domain: o for o in Organisation.objects.filter(email_domain__in=domains)
+    }
     experts = []
     for profile in profiles:
         institution = content.INSTITUTIONS[profile.institution]
@@ -150,6 +156,7 @@ def build_experts(
                 affiliation_en=institution.name_en,
                 title_zh=title_zh,
                 title_en=title_en,
+                organisation=organisations.get(institution.domain),
             )
         )
     Expert.objects.bulk_create(experts)

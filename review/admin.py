@@ -12,6 +12,7 @@ class ExpertAdmin(admin.ModelAdmin):
     list_display = ["name_zh", "name_en", "title_display", "affiliation_display", "edition"]
     list_filter = ["edition", "directions"]
     list_select_related = ["edition"]
+    list_per_page = 50
     search_fields = ["name_zh", "name_en", "user__email", "affiliation_zh", "affiliation_en"]
     filter_horizontal = ["directions"]
     raw_id_fields = ["user"]
@@ -24,6 +25,7 @@ class ExpertAdmin(admin.ModelAdmin):
                     ("name_zh", "name_en"),
                     ("title_zh", "title_en"),
                     ("affiliation_zh", "affiliation_en"),
+                    "organisation",
                 ]
             },
         ),
@@ -37,7 +39,10 @@ class ExpertAdmin(admin.ModelAdmin):
                 ),
             },
         ),
+        (_("Invitation"), {"fields": [("invited_at", "accepted_at")]}),
     ]
+    readonly_fields = ["invited_at", "accepted_at"]
+    autocomplete_fields = ["organisation"]
 
     @admin.display(description=pgettext_lazy("of a person", "title"), ordering="title_en")
     def title_display(self, expert):

@@ -203,3 +203,14 @@ def test_printed_login_signs_in_through_the_login_page(client):
 
     assert response.status_code == 302
     assert response.wsgi_request.user.email == email
+
+
+def test_experts_at_a_nominating_organisation_are_linked_to_it():
+    seed("--year", "2026")
+
+    expert = Expert.objects.get(edition__year=2026, name_en="Huang Guoping")
+    outside = Expert.objects.get(edition__year=2026, name_en="Yang Haitao")  # Jilin University
+
+    assert expert.organisation.name_en == "Contemporary Amperex Technology Co., Limited"
+    assert expert.user.email_domain == expert.organisation.email_domain
+    assert outside.organisation is None

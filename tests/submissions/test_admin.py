@@ -12,6 +12,7 @@ from submissions.models import Category, Direction, Edition, StageWindow
 from submissions.stages import STAGE_ORDER
 from tests.factories import (
     CategoryFactory,
+    DirectionFactory,
     EditionFactory,
     OrganisationFactory,
     StageWindowFactory,
@@ -259,3 +260,95 @@ def test_nominator_gets_no_admin_access(client):
     assert "login" in listing["Location"]
     assert posted.status_code == 302
     assert not Edition.objects.exists()
+
+
+def test_organiser_group_may_run_editions_and_the_committee_after_migrate():
+    from django.contrib.auth.models import Group
+
+    permissions = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Group.objects.get(name="organiser").permissions.select_related("content_type")
+    }
+
+    assert {
+        "submissions.add_edition",
+        "submissions.change_edition",
+        "submissions.add_stagewindow",
+        "submissions.add_category",
+        "submissions.add_direction",
+        "review.add_expert",
+        "review.change_expert",
+        "accounts.view_organisation",
+    } <= permissions
+
+
+def test_admin_index_lists_our_models_in_chinese(client, organiser):
+    response = client.get("/zh-hans/admin/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for chinese in ["届次", "委员会专家", "单位", "用户"]:
+        assert chinese in page, chinese
+    assert "Editions" not in page
+
+
+@pytest.mark.parametrize("model_name", ["edition", "stagewindow", "category", "direction"])
+def test_verbose_names_of_edition_models_are_translated(model_name):
+    from django.apps import apps
+    from django.utils import translation
+
+    model = apps.get_model("submissions", model_name)
+    labels = [model._meta.verbose_name, model._meta.verbose_name_plural] + [
+        field.verbose_name for field in model._meta.concrete_fields if field.name != "id"
+    ]
+
+    with translation.override("zh-hans"):
+        untranslated = [str(label) for label in labels if not _has_chinese(str(label))]
+
+    assert untranslated == []
+
+
+def test_verbose_names_of_experts_are_translated():
+    from django.utils import translation
+
+    from review.models import Expert
+
+    labels = [Expert._meta.verbose_name, Expert._meta.verbose_name_plural] + [
+        field.verbose_name
+        for field in [*Expert._meta.concrete_fields, *Expert._meta.many_to_many]
+        if field.name != "id"
+    ]
+
+    with translation.override("zh-hans"):
+        untranslated = [str(label) for label in labels if not _has_chinese(str(label))]
+
+    assert untranslated == []
+
+
+def _has_chinese(text):
+    return any("\u4e00" <= character <= "\u9fff" for character in text)
+
+
+def test_organiser_edits_an_expert_in_chinese(client, organiser):
+    from review.models import Expert
+
+    edition = EditionFactory(year=2030)
+    direction = DirectionFactory(edition=edition, name_zh="动力电池", name_en="Power battery")
+    expert = Expert.objects.create(
+        edition=edition,
+        user=UserFactory(roles=["expert"]),
+        name_zh="王建华",
+        name_en="Wang Jianhua",
+        affiliation_zh="清华大学",
+        affiliation_en="Tsinghua University",
+    )
+
+    response = client.get(f"/zh-hans/admin/review/expert/{expert.pk}/change/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for chinese in ["姓名与工作单位", "专业领域", "邀请", "2030 · 动力电池"]:
+        assert chinese in page, chinese
+    assert direction.pk in [
+        d.pk for d in response.context["adminform"].form["directions"].field.queryset
+    ]
