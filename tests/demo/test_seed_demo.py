@@ -1,4 +1,5 @@
 import re
+import time
 from decimal import Decimal
 from io import StringIO
 from itertools import pairwise
@@ -214,3 +215,12 @@ def test_experts_at_a_nominating_organisation_are_linked_to_it():
     assert expert.organisation.name_en == "Contemporary Amperex Technology Co., Limited"
     assert expert.user.email_domain == expert.organisation.email_domain
     assert outside.organisation is None
+
+
+def test_seeding_is_quick():
+    # `make demo` runs it every time; the password is hashed once for every account.
+    started = time.monotonic()
+
+    seed("--year", "2026")
+
+    assert time.monotonic() - started < 10
