@@ -421,14 +421,14 @@ def _write_parts(nominations, plans, creators, outside, demo) -> None:
         patents += [
             Patent(
                 nomination=nomination,
-                number=f"CN{113000000 + n * 7919 % 999983}{'B' if n % 3 else 'A'}",
+                number=f"CN{113000000 + (n + 1) * 7919 % 999983}{'B' if n % 3 else 'A'}",
                 title=f"{patent_zh} / {patent_en}",
                 status=Patent.Status.GRANTED if n % 3 else Patent.Status.PENDING,
                 position=0,
             ),
             Patent(
                 nomination=nomination,
-                number=f"US{11000000 + n * 104729 % 899999:,} B2".replace(",", ","),
+                number=f"US {11000000 + (n + 1) * 104729 % 899999:,} B2",
                 title=patent_en,
                 status=Patent.Status.GRANTED,
                 position=1,
