@@ -22,6 +22,8 @@ from core.models import TimeStampedModel
 from review.models import Expert
 from submissions.models import Category, Edition, Nomination
 
+from .shares import share
+
 # An unambiguous alphabet for tracker codes: no 0/O, 1/I/L, 5/S, 8/B, 2/Z, U/V confusion.
 TRACKER_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
 TRACKER_GROUPS = 4
@@ -140,6 +142,14 @@ class BallotRound(TimeStampedModel):
     @property
     def is_runoff(self) -> bool:
         return self.parent_id is not None
+
+    @property
+    def quorum_fraction(self) -> str:
+        return str(share(self.quorum))
+
+    @property
+    def threshold_fraction(self) -> str:
+        return str(share(self.threshold))
 
 
 class RoundVoter(models.Model):

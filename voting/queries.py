@@ -10,8 +10,6 @@ import hashlib
 import random
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -22,19 +20,7 @@ from submissions.states import NominationState
 
 from . import tally
 from .models import Ballot, BallotCast, BallotRound, Recusal, RoundState, RoundVoter
-
-
-def share(value: Decimal | str | float) -> Fraction:
-    """An edition's or round's share (a Decimal such as 0.6667) as an exact fraction.
-
-    The shares are stored with four decimals, so two thirds is kept as 0.6667 — which is a
-    little more than 2/3 and would make a committee of 30 need 21 ballots instead of 20. The
-    shares people mean are simple fractions, so the nearest fraction with a denominator of at
-    most 100 is taken: 0.6667 → 2/3, 0.5 → 1/2, 0.75 → 3/4. Every count (tally, bulletin,
-    verify_bulletin) goes through this one function.
-    """
-    return Fraction(str(value)).limit_denominator(100)
-
+from .shares import share
 
 # --- Voters and recusals --------------------------------------------------------------------
 
@@ -226,3 +212,7 @@ def certified_winners(category: Category) -> list[Nomination]:
         )
     }
     return [by_code[code] for code in codes if code in by_code]
+
+
+def finalists_of_edition(edition: Edition) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(edition=edition, state=NominationState.FINALIST)

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("review/", include("review.urls")),
     path("review/", include("review.scoring_urls")),
+    path("final/", include("voting.urls")),
     path("", include("submissions.urls")),
     prefix_default_language=True,
 )

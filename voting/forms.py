@@ -1,0 +1,123 @@
+"""Forms of the final evaluation: opening a round, and a member's ballot."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Method
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ClosesAtForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label=_("Voting closes (China Standard Time)"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def clean_closes_at(self):
+        value = self.cleaned_data["closes_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return value
+
+
+class OpenRoundForm(ClosesAtForm):
+    method = forms.ChoiceField(label=_("Method"), choices=Method.choices, initial=Method.APPROVAL)
+    quota = forms.IntegerField(label=_("Places to fill"), min_value=1, max_value=100)
+    quorum = forms.DecimalField(
+        label=_("Quorum (share of the voters)"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("0.6667 means two thirds."),
+    )
+    threshold = forms.DecimalField(
+        label=_("Threshold (share of the ballots of members not recused)"),
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("An item needs more than this share: 0.5 means more than half."),
+    )
+
+    field_order = ["method", "quota", "closes_at", "quorum", "threshold"]
+
+
+class BallotForm(forms.Form):
+    """A member's choices: approval (tick up to the quota) or Borda (rank up to the quota).
+
+    Items the member is recused from are not fields at all: they cannot be chosen, whatever is
+    posted.
+    """
+
+    def __init__(self, *args, method: str, quota: int, codes: list[str], recused: set[str], **kw):
+        super().__init__(*args, **kw)
+        self.method = method
+        self.quota = quota
+        self.codes = [code for code in codes if code not in recused]
+        if method == Method.APPROVAL:
+            self.fields["choice"] = forms.MultipleChoiceField(
+                choices=[(code, code) for code in self.codes],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        else:
+            places = [("", "—")] + [(str(n), str(n)) for n in range(1, quota + 1)]
+            for code in self.codes:
+                self.fields[f"rank_{code}"] = forms.TypedChoiceField(
+                    choices=places, required=False, coerce=int, empty_value=None
+                )
+
+    def clean(self):
+        data = super().clean()
+        if self.method == Method.APPROVAL:
+            chosen = list(data.get("choice") or [])
+        else:
+            ranks = {
+                code: data.get(f"rank_{code}")
+                for code in self.codes
+                if data.get(f"rank_{code}") is not None
+            }
+            if len(set(ranks.values())) != len(ranks):
+                raise forms.ValidationError(_("Give each place to one item only."))
+            if sorted(ranks.values()) != list(range(1, len(ranks) + 1)):
+                raise forms.ValidationError(
+                    _("Use the places in order, from 1, without leaving a gap.")
+                )
+            chosen = sorted(ranks, key=ranks.get)
+        if len(chosen) > self.quota:
+            raise forms.ValidationError(
+                ngettext(
+                    "Choose at most %(quota)d item.",
+                    "Choose at most %(quota)d items.",
+                    self.quota,
+                )
+                % {"quota": self.quota}
+            )
+        self.chosen = chosen
+        return data
+
+    def selected(self) -> dict[str, int]:
+        """For re-displaying: code → 1 (approval) or its place (Borda)."""
+        if not self.is_bound:
+            return {}
+        if self.method == Method.APPROVAL:
+            return {code: 1 for code in self.data.getlist("choice") if code in self.codes}
+        selected = {}
+        for code in self.codes:
+            value = self.data.get(f"rank_{code}")
+            if value and value.isdigit():
+                selected[code] = int(value)
+        return selected

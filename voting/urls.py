@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import member, organiser
+
+app_name = "voting"
+
+urlpatterns = [
+    # The committee member's ballot.
+    path("", member.member_rounds, name="member_rounds"),
+    path("rounds/<int:pk>/", member.member_ballot, name="member_ballot"),
+    path("rounds/<int:pk>/cast/", member.member_cast, name="member_cast"),
+    # The secretariat.
+    path("organiser/", organiser.organiser_rounds, name="organiser_rounds"),
+    path("organiser/<slug:code>/open/", organiser.organiser_open, name="organiser_open"),
+    path("organiser/rounds/<int:pk>/", organiser.organiser_round, name="organiser_round"),
+    path("organiser/rounds/<int:pk>/close/", organiser.organiser_close, name="organiser_close"),
+    path(
+        "organiser/rounds/<int:pk>/certify/", organiser.organiser_certify, name="organiser_certify"
+    ),
+    path("organiser/rounds/<int:pk>/runoff/", organiser.organiser_runoff, name="organiser_runoff"),
+    path("organiser/rounds/<int:pk>/rerun/", organiser.organiser_rerun, name="organiser_rerun"),
+]

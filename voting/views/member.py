@@ -1,0 +1,170 @@
+"""The committee member's ballot: the open rounds, the finalists' materials, choose, confirm,
+cast, and the tracker code.
+
+Only members on a round's frozen voter list reach it (everyone else gets 404; signed-out
+visitors are sent to sign in). Counts appear only once the round is closed.
+"""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from review.models import Expert
+from submissions.models import Edition
+
+from .. import queries, services
+from ..forms import BallotForm
+from ..models import BallotCast, BallotRound, RoundState
+from ..rules import may_see_result
+from .results import result_rows
+
+# The session key of the one-time token of a confirmation page (not a secret itself).
+TOKEN_KEY = "voting-cast-token-%d"  # noqa: S105
+
+
+def _membership(request) -> Expert:
+    edition = Edition.objects.current()
+    if edition is None:
+        raise Http404
+    expert = Expert.objects.filter(edition=edition, user=request.user).first()
+    if expert is None:
+        raise Http404
+    return expert
+
+
+def _round_for(expert: Expert, pk: int) -> tuple[BallotRound, object]:
+    round = get_object_or_404(
+        BallotRound.objects.select_related("category", "edition", "parent"),
+        pk=pk,
+        edition_id=expert.edition_id,
+    )
+    voter = queries.round_voter(round, expert)
+    if voter is None:
+        raise Http404
+    return round, voter
+
+
+@login_required
+@require_GET
+def member_rounds(request):
+    expert = _membership(request)
+    rounds = list(queries.open_rounds_for_expert(expert))
+    return render(
+        request,
+        "voting/member_rounds.html",
+        {
+            "expert": expert,
+            "open_rounds": [r for r in rounds if r.state == RoundState.OPEN],
+            "other_rounds": [r for r in rounds if r.state != RoundState.OPEN],
+        },
+    )
+
+
+def _ballot_context(round, voter, form, recused):
+    items = queries.round_items(round)
+    summaries = queries.review_summaries(items)
+    selected = form.selected() if form is not None else {}
+    rows = [
+        {
+            "item": item,
+            "summary": summaries.get(item.pk),
+            "recused": item.code in recused,
+            "selected": selected.get(item.code),
+        }
+        for item in items
+    ]
+    return {
+        "round": round,
+        "rows": rows,
+        "form": form,
+        "places": range(1, round.quota + 1),
+        "voter_count": round.voters.count(),
+    }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_ballot(request, pk: int):
+    """GET: the ballot (or, after the close, the result). POST: check the choices and show the
+    confirmation page; "change" comes back here with the choices kept."""
+    expert = _membership(request)
+    round, voter = _round_for(expert, pk)
+    if round.state != RoundState.OPEN:
+        if not may_see_result(request.user, round):
+            raise Http404
+        return render(
+            request,
+            "voting/member_result.html",
+            {"round": round, "rows": result_rows(round), "has_voted": _has_voted(round, expert)},
+        )
+    if _has_voted(round, expert):
+        return render(request, "voting/member_voted.html", {"round": round})
+
+    recused = queries.recused_codes(voter)
+    codes = list(queries.item_codes(round))
+    if request.method == "POST":
+        form = BallotForm(
+            request.POST, method=round.method, quota=round.quota, codes=codes, recused=recused
+        )
+        if "change" not in request.POST and form.is_valid():
+            token = secrets.token_urlsafe(24)
+            request.session[TOKEN_KEY % round.pk] = token
+            items = {item.code: item for item in queries.round_items(round)}
+            return render(
+                request,
+                "voting/member_confirm.html",
+                {
+                    "round": round,
+                    "chosen": [items[code] for code in form.chosen],
+                    "token": token,
+                },
+            )
+        if "change" in request.POST:
+            form.errors.clear()
+    else:
+        form = BallotForm(method=round.method, quota=round.quota, codes=codes, recused=recused)
+    return render(
+        request, "voting/member_ballot.html", _ballot_context(round, voter, form, recused)
+    )
+
+
+def _has_voted(round, expert) -> bool:
+    return BallotCast.objects.filter(round=round, voter=expert).exists()
+
+
+@never_cache
+@login_required
+@require_POST
+def member_cast(request, pk: int):
+    """Cast the confirmed choices. The tracker page is this response itself: the code is never
+    written to the session or anywhere else linked to the member, so it cannot be read back."""
+    expert = _membership(request)
+    round, _voter = _round_for(expert, pk)
+    token = request.session.pop(TOKEN_KEY % round.pk, None)
+    if not token or not secrets.compare_digest(token, request.POST.get("token", "")):
+        if _has_voted(round, expert):
+            messages.info(request, _("You have already voted in this round."))
+        else:
+            messages.warning(
+                request, _("This confirmation is no longer valid. Please make your choices again.")
+            )
+        return redirect("voting:member_ballot", pk=round.pk)
+    try:
+        tracker = services.cast_ballot(
+            round=round, voter=expert, choices=request.POST.getlist("choice")
+        )
+    except services.AlreadyVoted as error:
+        messages.info(request, error.message)
+        return redirect("voting:member_ballot", pk=round.pk)
+    except services.BallotError as error:
+        messages.error(request, error.message)
+        return redirect("voting:member_ballot", pk=round.pk)
+    # never_cache makes the response no-store: the page is not kept by the browser or a proxy.
+    return render(request, "voting/member_tracker.html", {"round": round, "tracker": tracker})

@@ -1,0 +1,217 @@
+"""The secretariat's ballot pages: rounds per category, opening a round, turnout while it is
+open (never choices, never partial counts), closing, the result, run-offs, re-runs and
+certification.
+
+Organisers only: anyone else signed in gets 404, anyone signed out is sent to sign in.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.rules import is_organiser
+from submissions.models import Category, Edition
+
+from .. import queries, services
+from ..forms import ClosesAtForm, OpenRoundForm
+from ..models import BallotCast, BallotRound, RoundState
+from .results import result_rows
+
+
+def organiser_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_organiser(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _current_edition() -> Edition:
+    edition = Edition.objects.current()
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def _round(pk: int) -> BallotRound:
+    return get_object_or_404(
+        BallotRound.objects.select_related("category", "edition", "parent", "certified_by"),
+        pk=pk,
+        edition=_current_edition(),
+    )
+
+
+@organiser_required
+@require_GET
+def organiser_rounds(request):
+    edition = _current_edition()
+    categories = list(edition.categories.order_by("code"))
+    rounds = list(queries.rounds_of_edition(edition))
+    turnout = {}
+    for round_id in BallotCast.objects.filter(round__edition=edition).values_list(
+        "round_id", flat=True
+    ):
+        turnout[round_id] = turnout.get(round_id, 0) + 1
+    voters = {}
+    for round_id in BallotRound.objects.filter(edition=edition).values_list(
+        "voters__round_id", flat=True
+    ):
+        if round_id is not None:
+            voters[round_id] = voters.get(round_id, 0) + 1
+    finalist_counts = {}
+    for category_id in queries.finalists_of_edition(edition).values_list("category_id", flat=True):
+        finalist_counts[category_id] = finalist_counts.get(category_id, 0) + 1
+    sections = []
+    for category in categories:
+        category_rounds = [r for r in rounds if r.category_id == category.pk]
+        for r in category_rounds:
+            r.turnout = turnout.get(r.pk, 0)
+            r.voter_count = voters.get(r.pk, 0)
+        sections.append(
+            {
+                "category": category,
+                "rounds": category_rounds,
+                "finalists": finalist_counts.get(category.pk, 0),
+                "can_open": not any(r.state == RoundState.OPEN for r in category_rounds),
+            }
+        )
+    return render(
+        request, "voting/organiser_rounds.html", {"edition": edition, "sections": sections}
+    )
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def organiser_open(request, code: str):
+    edition = _current_edition()
+    category = get_object_or_404(Category, edition=edition, code=code)
+    finalists = list(queries.finalists(category).select_related("organisation"))
+    eligible = queries.eligible_experts(edition).count()
+    if request.method == "POST":
+        form = OpenRoundForm(request.POST)
+        if form.is_valid():
+            try:
+                round = services.open_round(
+                    edition=edition,
+                    category=category,
+                    actor=request.user,
+                    method=form.cleaned_data["method"],
+                    quota=form.cleaned_data["quota"],
+                    closes_at=form.cleaned_data["closes_at"],
+                    quorum=form.cleaned_data["quorum"],
+                    threshold=form.cleaned_data["threshold"],
+                )
+            except services.BallotError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The round is open."))
+                return redirect("voting:organiser_round", pk=round.pk)
+    else:
+        form = OpenRoundForm(
+            initial={
+                "quota": category.winners_quota,
+                "quorum": edition.quorum,
+                "threshold": edition.threshold,
+            }
+        )
+    return render(
+        request,
+        "voting/organiser_open.html",
+        {
+            "edition": edition,
+            "category": category,
+            "finalists": finalists,
+            "eligible": eligible,
+            "form": form,
+        },
+    )
+
+
+@organiser_required
+@require_GET
+def organiser_round(request, pk: int):
+    round = _round(pk)
+    context = {
+        "round": round,
+        "voter_count": round.voters.count(),
+        "items": queries.round_items(round),
+        "closes_at_form": ClosesAtForm(),
+    }
+    if round.state == RoundState.OPEN:
+        # Turnout only: who has voted and who has not. No choices and no partial count exist
+        # on this page, by construction: nothing here reads the Ballot table.
+        rows = queries.turnout(round)
+        context.update(turnout=rows, voted=sum(row.voted for row in rows))
+    else:
+        context.update(
+            rows=result_rows(round),
+            runoffs=list(round.runoffs.order_by("number")),
+            can_runoff=round.state in (RoundState.CLOSED, RoundState.CERTIFIED)
+            and bool((round.result or {}).get("runoff"))
+            and not round.runoffs.exclude(state=RoundState.VOID).exists(),
+        )
+    return render(request, "voting/organiser_round.html", context)
+
+
+@organiser_required
+@require_POST
+def organiser_close(request, pk: int):
+    round = _round(pk)
+    try:
+        services.close_round(round=round, actor=request.user)
+    except services.BallotError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The round is closed and counted."))
+    return redirect("voting:organiser_round", pk=round.pk)
+
+
+@organiser_required
+@require_POST
+def organiser_certify(request, pk: int):
+    round = _round(pk)
+    try:
+        services.certify_round(round=round, actor=request.user)
+    except services.BallotError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The result is certified."))
+    return redirect("voting:organiser_round", pk=round.pk)
+
+
+def _reopen(request, pk: int, service):
+    round = _round(pk)
+    form = ClosesAtForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("closes_at", []):
+            messages.error(request, error)
+        return redirect("voting:organiser_round", pk=round.pk)
+    try:
+        new_round = service(
+            round=round, actor=request.user, closes_at=form.cleaned_data["closes_at"]
+        )
+    except services.BallotError as error:
+        messages.error(request, error.message)
+        return redirect("voting:organiser_round", pk=round.pk)
+    messages.success(request, _("The round is open."))
+    return redirect("voting:organiser_round", pk=new_round.pk)
+
+
+@organiser_required
+@require_POST
+def organiser_runoff(request, pk: int):
+    return _reopen(request, pk, services.open_runoff)
+
+
+@organiser_required
+@require_POST
+def organiser_rerun(request, pk: int):
+    return _reopen(request, pk, services.rerun_round)
