@@ -1,0 +1,114 @@
+"""Reminders of unfinished reviews: 7 and 2 days before the window closes, each once, in the
+expert's language; the daily beat entry; nobody with finished reviews hears anything."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+
+from review.scoring_services import send_scheduled_reminders
+from review.scoring_tasks import send_review_reminders
+
+from .scoring_helpers import (
+    CLOSES,
+    assign,
+    make_entry,
+    make_expert,
+    preliminary_edition,
+    write_review,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committee():
+    edition = preliminary_edition()
+    chinese = make_expert(edition, name="Wang", language="zh-hans")
+    english = make_expert(edition, name="Smith", language="en")
+    finished = make_expert(edition, name="Done", language="en")
+    entry = make_entry(edition)
+    assign(chinese, entry)
+    write_review(assign(english, entry), [5, 5], submitted=False)  # a draft is unfinished
+    write_review(assign(finished, entry), [7, 7, 7, 7])
+    mail.outbox.clear()
+    return edition, chinese, english, entry
+
+
+@pytest.fixture
+def run_at(django_capture_on_commit_callbacks):
+    """Run the scheduled reminders at a moment; e-mails go after commit, as in production."""
+
+    def run(moment, edition):
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return send_scheduled_reminders(edition=edition)
+
+    return run
+
+
+def test_nothing_is_sent_more_than_seven_days_before_the_close(committee, run_at):
+    edition, *_ = committee
+
+    sent = run_at(CLOSES - timedelta(days=8), edition)
+
+    assert sent == 0
+    assert mail.outbox == []
+
+
+def test_each_reminder_goes_once_in_the_experts_language(committee, run_at):
+    edition, chinese, english, entry = committee
+
+    first = run_at(CLOSES - timedelta(days=7), edition)
+    again = run_at(CLOSES - timedelta(days=6, hours=23), edition)
+    second = run_at(CLOSES - timedelta(days=2), edition)
+    last = run_at(CLOSES - timedelta(days=1), edition)
+
+    assert (first, again, second, last) == (2, 0, 2, 0)
+    by_recipient = {}
+    for message in mail.outbox:
+        by_recipient.setdefault(message.to[0], []).append(message)
+    assert sorted(by_recipient) == sorted([chinese.user.email, english.user.email])
+    assert all(len(messages) == 2 for messages in by_recipient.values())
+    zh = by_recipient[chinese.user.email][0]
+    en = by_recipient[english.user.email][0]
+    assert "初评" in zh.subject
+    assert "preliminary evaluation" in en.subject
+    assert entry.code in zh.body and entry.title_zh in zh.body
+    assert entry.title_en in en.body
+    assert "/zh-hans/review/" in zh.body
+    assert "/en/review/" in en.body
+
+
+def test_a_missed_run_sends_only_the_nearest_reminder(committee, run_at):
+    edition, *_ = committee
+
+    sent = run_at(CLOSES - timedelta(days=1), edition)
+    later = run_at(CLOSES - timedelta(hours=12), edition)
+
+    assert (sent, later) == (2, 0)
+    assert len(mail.outbox) == 2
+
+
+def test_nothing_after_the_window_closes(committee, run_at):
+    edition, *_ = committee
+
+    assert run_at(CLOSES, edition) == 0
+
+
+def test_the_daily_task_runs_for_the_current_edition(committee, django_capture_on_commit_callbacks):
+    with (
+        time_machine.travel(CLOSES - timedelta(days=2), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sent = send_review_reminders.delay().get()
+
+    assert sent == 2
+    assert len(mail.outbox) == 2
+    assert settings.CELERY_BEAT_SCHEDULE["review-reminders"]["task"] == (
+        "review.send_review_reminders"
+    )
