@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - Chinese text uses full-width punctuation.
 """The standard set-up of an edition, from the public record of past selections.
 
 The admin offers these when an organiser creates an edition, and the demo builds on them. They
