@@ -50,6 +50,8 @@ ALLAUTH_MSGIDS = (
     ),
     gettext_noop("Your account has no verified email address."),
     gettext_noop("Email"),
+    gettext_noop("Code"),
+    gettext_noop("Authenticator code"),
     gettext_noop("Email address"),
     gettext_noop("Successfully signed in as %(name)s."),
 )

@@ -86,3 +86,10 @@ def test_the_429_page_is_the_portal_page_in_the_visitor_language(rf):
     assert response.status_code == 429
     assert '<h1 class="mb-3">尝试次数过多</h1>' in body
     assert 'data-testid="language-switch"' in body
+
+
+def test_the_admin_signs_in_through_allauth(client):
+    # wnevc/urls.py wraps the admin login, so the rate limit and MFA apply there too.
+    response = client.get("/en/admin/login/?next=/en/admin/")
+
+    assert response["Location"] == url("account_login", "en") + "?next=%2Fen%2Fadmin%2F"
