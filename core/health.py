@@ -21,6 +21,11 @@ def check_database() -> str:
 
 def check_cache() -> str:
     try:
+        # A Redis cache is pinged directly: the resilient backend would hide the failure
+        # behind a miss, and the report should name the error.
+        client = getattr(cache, "_cache", None)
+        if client is not None and hasattr(client, "get_client"):
+            client.get_client(write=True).ping()
         cache.set("healthz", "1", 10)
         if cache.get("healthz") != "1":
             return "error: value not kept"
