@@ -268,3 +268,151 @@ class Ballot(models.Model):
 
     def __str__(self):
         return self.tracker
+
+
+# --- Public notice and publication (公示与发布) ------------------------------------------------
+
+
+class Publication(TimeStampedModel):
+    """An edition's public notice and the publication of its results (one per edition).
+
+    The notice lists the proposed winners (the certified ones, less any removed after an
+    upheld objection) from `notice_opens_at` to `notice_closes_at`; objections are accepted in
+    between. Publication turns the finalists into winners or not selected, once.
+    """
+
+    edition = models.OneToOneField(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="publication"
+    )
+    notice_opens_at = models.DateTimeField(_("notice opens"))
+    notice_closes_at = models.DateTimeField(_("notice closes"))
+    notice_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("notice opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Codes of proposed winners taken off the list after an upheld objection.
+    removed = models.JSONField(_("removed proposed winners"), default=list, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(notice_closes_at__gt=models.F("notice_opens_at")),
+                name="notice_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} publication"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+def objection_upload_to(instance, filename: str) -> str:
+    """A generated path: never the objector's file name (kept in file_name)."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
+    suffix = "".join(ch for ch in suffix if ch.isascii() and ch.isalnum())[:10]
+    return f"objections/{uuid.uuid4().hex}" + (f".{suffix}" if suffix else "")
+
+
+def generate_reference() -> str:
+    """The reference an objector quotes, e.g. "OBJ-7KQX-3MFA"."""
+    return "OBJ-" + "-".join(
+        "".join(secrets.choice(TRACKER_ALPHABET) for _ in range(4)) for _ in range(2)
+    )
+
+
+class Objection(TimeStampedModel):
+    """An objection filed by anyone during the public notice, and how the organisers resolved it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("objection", "Awaiting resolution")
+        UPHELD = "upheld", pgettext_lazy("objection", "Upheld")
+        DISMISSED = "dismissed", pgettext_lazy("objection", "Dismissed")
+
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, default=generate_reference, editable=False
+    )
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="objections"
+    )
+    # The proposed winner objected to; empty for an objection to the notice as a whole.
+    nomination = models.ForeignKey(
+        Nomination,
+        verbose_name=_("technology objected to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    reason = models.TextField(_("reason"), max_length=5000)
+    file = models.FileField(_("supporting file"), upload_to=objection_upload_to, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    state = models.CharField(
+        pgettext_lazy("objection", "state"),
+        max_length=10,
+        choices=State.choices,
+        default=State.PENDING,
+    )
+    resolution = models.TextField(_("reasoning of the resolution"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["edition", "-created_at"]
+        indexes = [models.Index(fields=["edition", "state"], name="objection_edition_state")]
+
+    def __str__(self):
+        return self.reference
+
+
+class OutcomeNotice(models.Model):
+    """That a nomination's outcome e-mail went out: the mark that keeps a re-run from sending
+    it twice (the outbox may hand a task over more than once)."""
+
+    nomination = models.OneToOneField(
+        Nomination,
+        verbose_name=_("nomination"),
+        on_delete=models.CASCADE,
+        related_name="outcome_notice",
+    )
+    sent_at = models.DateTimeField(_("sent"))
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("outcome notice")
+        verbose_name_plural = _("outcome notices")
+
+    def __str__(self):
+        return f"{self.nomination_id} {self.sent_at:%Y-%m-%d}"
