@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from review.models import Review
 from submissions import defaults
 from submissions.models import Category, Direction, Edition, Nomination, StageWindow
 from submissions.stages import Stage
@@ -21,6 +22,7 @@ from submissions.stages import Stage
 from .nominations import build_collection_nominations, build_formal_check
 from .people import DemoPeople, build_people
 from .schedule import stage_calendar
+from .scoring import build_review, build_shortlist
 
 
 @dataclass
@@ -51,6 +53,8 @@ STAGES: dict[str, DemoStage] = {
     for stage in [
         DemoStage("collection", Stage.COLLECTION, build_collection),
         DemoStage("formal_check", Stage.FORMAL_CHECK, build_formal_check),
+        DemoStage("review", Stage.PRELIMINARY, build_review),
+        DemoStage("shortlist", Stage.DEFENCE, build_shortlist),
     ]
 }
 
@@ -64,7 +68,9 @@ class UnknownStage(ValueError):
 
 def build_edition(*, year: int, calendar_stage: Stage, expert_count: int, now: datetime):
     """The edition for `year`, rebuilt from scratch and made the only current one."""
-    # Nominations protect their edition from deletion by accident; here it is on purpose.
+    # Nominations protect their edition from deletion by accident, and reviews their
+    # assignments; here it is on purpose.
+    Review.objects.filter(assignment__nomination__edition__year=year).delete()
     Nomination.objects.filter(edition__year=year).delete()
     Edition.objects.filter(year=year).delete()
     Edition.objects.filter(is_current=True).update(is_current=False)
