@@ -1,4 +1,5 @@
 import time
+from datetime import UTC, datetime
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -21,36 +22,45 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(request.user, "preferred_language", None)
         return translate_url(url, language) if language else url
 
+    def get_logout_redirect_url(self, request):
+        # Back to the home page in the language the person was reading, not Accept-Language's.
+        return reverse("submissions:home")
+
     def get_email_verification_redirect_url(self, email_address):
         url = reverse("accounts:dashboard")
         language = getattr(email_address.user, "preferred_language", None)
         return translate_url(url, language) if language else url
 
     def is_reauthentication_required(self, *, app, **kwargs):
-        """Setting up a first authenticator right after signing in needs no second password.
+        """Setting up two-factor sign-in right after signing in needs no second password.
 
-        Experts and organisers are sent to the TOTP set-up as soon as they sign in; asking for
-        the password they typed a moment ago would only confuse them. Anything else in MFA
-        (a second device, deactivating, recovery codes) still asks, as allauth does.
+        Experts and organisers are sent to the TOTP set-up as soon as they sign in, then shown
+        their recovery codes; asking for the password they typed a moment ago would only
+        confuse them. Once the set-up is older than this sign-in (a later session, or more than
+        ACCOUNT_REAUTHENTICATION_TIMEOUT seconds), MFA changes ask for it again, as allauth does.
         """
         required = super().is_reauthentication_required(app=app, **kwargs)
-        if required and app == "allauth.mfa" and self._first_authenticator_after_sign_in():
+        if required and app == "allauth.mfa" and self._setting_up_mfa_after_sign_in():
             return False
         return required
 
-    def _first_authenticator_after_sign_in(self) -> bool:
+    def _setting_up_mfa_after_sign_in(self) -> bool:
         from allauth.mfa.models import Authenticator
 
         request = self.request or allauth_context.request
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return False
-        if Authenticator.objects.filter(user=user).exists():
-            return False
         records = get_authentication_records(request, user)
-        return bool(records) and (
-            time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
-        )
+        if not records:
+            return False
+        signed_in_at = records[0]["at"]
+        if time.time() - signed_in_at >= account_settings.REAUTHENTICATION_TIMEOUT:
+            return False
+        # Every authenticator was made in this session, after the sign-in.
+        return not Authenticator.objects.filter(
+            user=user, created_at__lt=datetime.fromtimestamp(signed_in_at, tz=UTC)
+        ).exists()
 
     def send_mail(self, template_prefix, email, context):
         """Every e-mail goes out in the recipient's preferred language, links included.

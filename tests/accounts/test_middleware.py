@@ -118,9 +118,14 @@ def test_an_expert_signs_in_sets_up_totp_and_reaches_the_dashboard(client, exper
     secret = set_up.context["form"].secret
     assert set_up.context["totp_svg_data_uri"].startswith("data:image/svg+xml;base64,")
 
-    client.post(url("mfa_activate_totp", "en"), {"code": totp_code(secret)})
+    activated = client.post(
+        url("mfa_activate_totp", "en"), {"code": totp_code(secret)}, follow=True
+    )
 
     assert Authenticator.objects.filter(user=expert, type=Authenticator.Type.TOTP).exists()
+    # Straight on to the recovery codes, without a second password.
+    assert activated.redirect_chain == [(url("mfa_view_recovery_codes", "en"), 302)]
+    assert len(activated.context["unused_codes"]) == 10
     dashboard = client.get(url("accounts:dashboard", "en"))
     assert dashboard.status_code == 200
     assert dashboard.templates[0].name == "accounts/dashboard.html"
@@ -130,6 +135,15 @@ def test_setting_up_later_than_right_after_sign_in_asks_for_the_password(client,
     client.force_login(expert)  # no sign-in recorded in this session
 
     response = client.get(url("mfa_activate_totp", "en"))
+
+    assert response["Location"].startswith(url("account_reauthenticate", "en"))
+
+
+def test_in_a_later_session_mfa_changes_ask_for_the_password(client, expert):
+    TOTP.activate(expert, generate_totp_secret())
+    client.force_login(expert)
+
+    response = client.get(url("mfa_deactivate_totp", "en"))
 
     assert response["Location"].startswith(url("account_reauthenticate", "en"))
 
