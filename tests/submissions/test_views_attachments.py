@@ -457,7 +457,7 @@ def test_the_detail_page_shows_materials_with_upload_controls(owner_client, nomi
     assert "<script>" not in html  # no inline script (CSP)
 
 
-def test_the_detail_page_has_no_upload_controls_when_not_editable(client, organiser_with_totp):
+def test_the_detail_page_has_no_upload_controls_when_not_editable(client, db):
     nomination = NominationFactory(state="eligible")
     client.force_login(UserFactory(organisation=nomination.organisation))
 
