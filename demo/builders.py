@@ -23,6 +23,7 @@ from .nominations import build_collection_nominations, build_formal_check
 from .people import DemoPeople, build_people
 from .schedule import stage_calendar
 from .scoring import build_review, build_shortlist
+from .voting import build_published, build_voting, clear_voting
 
 
 @dataclass
@@ -55,6 +56,8 @@ STAGES: dict[str, DemoStage] = {
         DemoStage("formal_check", Stage.FORMAL_CHECK, build_formal_check),
         DemoStage("review", Stage.PRELIMINARY, build_review),
         DemoStage("shortlist", Stage.DEFENCE, build_shortlist),
+        DemoStage("voting", Stage.FINAL, build_voting),
+        DemoStage("published", Stage.RELEASE, build_published),
     ]
 }
 
@@ -71,6 +74,7 @@ def build_edition(*, year: int, calendar_stage: Stage, expert_count: int, now: d
     # Nominations protect their edition from deletion by accident, and reviews their
     # assignments; here it is on purpose.
     Review.objects.filter(assignment__nomination__edition__year=year).delete()
+    clear_voting(year)
     Nomination.objects.filter(edition__year=year).delete()
     Edition.objects.filter(year=year).delete()
     Edition.objects.filter(is_current=True).update(is_current=False)

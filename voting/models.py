@@ -370,6 +370,8 @@ class Objection(TimeStampedModel):
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     file_content_type = models.CharField(_("content type"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    # Set by the receipt task, so a task handed over twice sends one receipt.
+    receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
     state = models.CharField(
         pgettext_lazy("objection", "state"),
         max_length=10,

@@ -14,6 +14,7 @@ admin.site.index_title = _("Run the edition")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", include("voting.open_data_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -22,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("review/", include("review.urls")),
     path("review/", include("review.scoring_urls")),
+    path("", include("voting.publication_urls")),
     path("final/", include("voting.urls")),
     path("", include("submissions.urls")),
     prefix_default_language=True,

@@ -44,6 +44,7 @@ class Migration(migrations.Migration):
                 ('file_name', models.CharField(blank=True, max_length=255, verbose_name='file name')),
                 ('file_content_type', models.CharField(blank=True, max_length=100, verbose_name='content type')),
                 ('language', models.CharField(default='zh-hans', max_length=10, verbose_name='language')),
+                ('receipt_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='receipt sent')),
                 ('state', models.CharField(choices=[('pending', 'Awaiting resolution'), ('upheld', 'Upheld'), ('dismissed', 'Dismissed')], default='pending', max_length=10, verbose_name='state')),
                 ('resolution', models.TextField(blank=True, verbose_name='reasoning of the resolution')),
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved')),

@@ -1,0 +1,494 @@
+"""The public notice (公示), objections, and the publication of the results.
+
+Every write is one transaction with an AuditEvent; e-mails go through the outbox (core.outbox),
+so none is lost when the broker is down and none is sent for a rollback. Nomination states change
+only through `submissions.services.transition`, at publication.
+
+Reads for the public pages and the open data are here too (`results_data`, `bulletin_data`),
+so the page, the JSON, the CSV, the PDFs and `verify_bulletin` all read the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import outbox
+from core.services import record_event
+from submissions.models import Category, Edition, Nomination
+from submissions.services import transition
+from submissions.stages import Stage
+from submissions.states import NominationState
+
+from . import bulletin as bulletin_module
+from . import publication_tasks as tasks
+from . import queries
+from .models import BallotRound, Objection, Publication, RoundState
+from .shares import share
+
+DEFAULT_NOTICE_DAYS = 30
+
+
+class PublicationError(Exception):
+    """A refused action, with a message for the person who tried it (in their language)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- Reading the state of things ------------------------------------------------------------
+
+
+def publication_of(edition: Edition | None) -> Publication | None:
+    if edition is None:
+        return None
+    return Publication.objects.filter(edition=edition).first()
+
+
+def notice_is_open(publication: Publication | None, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return (
+        publication is not None
+        and not publication.is_published
+        and publication.notice_opens_at <= now < publication.notice_closes_at
+    )
+
+
+def category_problem(category: Category, rounds: list[BallotRound]) -> str | None:
+    """Why the category's result is not ready for the notice, or None when it is certified."""
+    own = [r for r in rounds if r.category_id == category.pk]
+    if not any(r.parent_id is None and r.state == RoundState.CERTIFIED for r in own):
+        return _("No certified ballot round yet.")
+    for r in own:
+        if r.state == RoundState.OPEN:
+            return _("A round of this category is still open.")
+        runoff_proposed = r.state == RoundState.CERTIFIED and (r.result or {}).get("runoff")
+        if runoff_proposed and not any(
+            c.parent_id == r.pk and c.state == RoundState.CERTIFIED for c in own
+        ):
+            return _("A run-off proposed by a certified round has not been certified.")
+    return None
+
+
+def readiness(edition: Edition) -> dict[int, str | None]:
+    """Per category id: what is missing before the notice can open (None: ready)."""
+    rounds = list(BallotRound.objects.filter(edition=edition))
+    return {c.pk: category_problem(c, rounds) for c in edition.categories.all()}
+
+
+def certified_codes(edition: Edition) -> dict[int, list[str]]:
+    """Per category id: the certified winners' codes, in the order of the rounds and counts."""
+    codes: dict[int, list[str]] = {}
+    rounds = BallotRound.objects.filter(edition=edition, state=RoundState.CERTIFIED).order_by(
+        "category_id", "number"
+    )
+    for category_id, result in rounds.values_list("category_id", "result"):
+        bucket = codes.setdefault(category_id, [])
+        for code in (result or {}).get("winners", []):
+            if code not in bucket:
+                bucket.append(code)
+    return codes
+
+
+def approvals(edition: Edition) -> dict[str, int]:
+    """Per nomination code: its score in the last counted (not void) round that held it."""
+    scores: dict[str, int] = {}
+    rounds = BallotRound.objects.filter(
+        edition=edition, state__in=[RoundState.CERTIFIED, RoundState.CLOSED]
+    ).order_by("number")
+    for result in rounds.values_list("result", flat=True):
+        for count in (result or {}).get("counts", []):
+            scores[count["code"]] = count["score"]
+    return scores
+
+
+@dataclass
+class CategoryResults:
+    category: Category
+    winners: list[Nomination] = field(default_factory=list)
+    finalists: list[Nomination] = field(default_factory=list)  # the others, not selected
+    removed: list[Nomination] = field(default_factory=list)
+
+
+def proposed_results(
+    edition: Edition, publication: Publication | None = None
+) -> list[CategoryResults]:
+    """Per category: proposed winners (certified, less removed ones) and the other finalists.
+
+    Before publication the finalists are those in state "finalist"; after it, the winners and
+    the not-selected ones. Three queries whatever the number of rows.
+    """
+    removed = set(publication.removed if publication else [])
+    certified = certified_codes(edition)
+    categories = list(edition.categories.order_by("code"))
+    states = [NominationState.FINALIST, NominationState.WINNER, NominationState.NOT_SELECTED]
+    nominations = list(
+        Nomination.objects.filter(edition=edition, state__in=states)
+        .select_related("organisation", "direction", "category")
+        .order_by("code")
+    )
+    out = []
+    for category in categories:
+        own = {n.code: n for n in nominations if n.category_id == category.pk}
+        winner_codes = [c for c in certified.get(category.pk, []) if c in own and c not in removed]
+        entry = CategoryResults(category=category)
+        entry.winners = [own[c] for c in winner_codes]
+        entry.removed = [
+            own[c] for c in certified.get(category.pk, []) if c in own and c in removed
+        ]
+        entry.finalists = [n for code, n in own.items() if code not in winner_codes]
+        out.append(entry)
+    return out
+
+
+# --- The notice -----------------------------------------------------------------------------
+
+
+def default_notice_close(edition: Edition, now: datetime | None = None) -> datetime:
+    """The end of the edition's NOTICE window when it lies ahead, else 30 days from now."""
+    now = now or timezone.now()
+    window = edition.stage_windows.filter(stage=Stage.NOTICE).first()
+    if window is not None and window.closes_at > now:
+        return window.closes_at
+    return now + timedelta(days=DEFAULT_NOTICE_DAYS)
+
+
+def open_notice(
+    *,
+    edition: Edition,
+    actor,
+    closes_at: datetime | None = None,
+    opens_at: datetime | None = None,
+) -> Publication:
+    """Open the public notice of the proposed winners, once every category is certified."""
+    opens_at = opens_at or timezone.now()
+    closes_at = closes_at or default_notice_close(edition, opens_at)
+    if closes_at <= opens_at:
+        raise PublicationError(_("The notice must close after it opens."))
+    with transaction.atomic():
+        Edition.objects.select_for_update().get(pk=edition.pk)
+        if Publication.objects.filter(edition=edition).exists():
+            raise PublicationError(_("The public notice of this edition has already been opened."))
+        problems = {pk: p for pk, p in readiness(edition).items() if p}
+        if problems or not edition.categories.exists():
+            raise PublicationError(
+                _("Every category needs a certified result before the public notice opens.")
+            )
+        publication = Publication.objects.create(
+            edition=edition,
+            notice_opens_at=opens_at,
+            notice_closes_at=closes_at,
+            notice_opened_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record_event(
+            actor=actor,
+            action="voting.notice_opened",
+            obj=publication,
+            details={
+                "opens_at": opens_at.isoformat(),
+                "closes_at": closes_at.isoformat(),
+                "proposed": {
+                    c.category.code: [n.code for n in c.winners]
+                    for c in proposed_results(edition, publication)
+                },
+            },
+        )
+    return publication
+
+
+# --- Objections -----------------------------------------------------------------------------
+
+
+def file_objection(
+    *,
+    edition: Edition,
+    name: str,
+    email: str,
+    reason: str,
+    organisation: str = "",
+    phone: str = "",
+    nomination: Nomination | None = None,
+    file=None,
+    file_name: str = "",
+    file_content_type: str = "",
+    language: str = "zh-hans",
+    now: datetime | None = None,
+) -> Objection:
+    """Record an objection during the notice and queue the objector's receipt."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(edition=edition).first()
+        if not notice_is_open(publication, now):
+            raise PublicationError(_("Objections are accepted only while the public notice runs."))
+        if nomination is not None and nomination.edition_id != edition.pk:
+            raise PublicationError(_("This technology is not on the notice."))
+        objection = Objection(
+            edition=edition,
+            nomination=nomination,
+            name=name,
+            organisation=organisation,
+            email=email,
+            phone=phone,
+            reason=reason,
+            file_name=file_name[:255],
+            file_content_type=file_content_type,
+            language=language,
+        )
+        if file is not None:
+            objection.file.save(file_name or "upload", file, save=False)
+        objection.save()
+        record_event(
+            actor=None,
+            action="voting.objection_filed",
+            obj=objection,
+            details={
+                "nomination": nomination.code if nomination else None,
+                "with_file": bool(file is not None),
+            },
+        )
+        outbox.enqueue(tasks.send_objection_receipt, objection.pk)
+    return objection
+
+
+def resolve_objection(*, objection: Objection, actor, upheld: bool, reasoning: str) -> Objection:
+    """Record the organisers' resolution: upheld or dismissed, with the reasoning."""
+    reasoning = (reasoning or "").strip()
+    if not reasoning:
+        raise PublicationError(_("Give the reasoning of the resolution."))
+    with transaction.atomic():
+        locked = Objection.objects.select_for_update().get(pk=objection.pk)
+        publication = Publication.objects.filter(edition_id=locked.edition_id).first()
+        if publication is not None and publication.is_published:
+            raise PublicationError(_("The results are published: objections are closed."))
+        before = locked.state
+        locked.state = Objection.State.UPHELD if upheld else Objection.State.DISMISSED
+        locked.resolution = reasoning
+        locked.resolved_at = timezone.now()
+        locked.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+        locked.save(
+            update_fields=["state", "resolution", "resolved_at", "resolved_by", "updated_at"]
+        )
+        record_event(
+            actor=actor,
+            action="voting.objection_resolved",
+            obj=locked,
+            details={"from": before, "to": locked.state, "reasoning": reasoning},
+        )
+    return locked
+
+
+def remove_proposed_winner(*, objection: Objection, actor) -> Publication:
+    """Take the technology an upheld objection is about off the proposed winners."""
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().get(edition_id=objection.edition_id)
+        objection = Objection.objects.select_related("nomination").get(pk=objection.pk)
+        if publication.is_published:
+            raise PublicationError(_("The results are published: objections are closed."))
+        if objection.state != Objection.State.UPHELD or objection.nomination is None:
+            raise PublicationError(
+                _("Only an upheld objection against a proposed winner can remove it.")
+            )
+        code = objection.nomination.code
+        proposed = {
+            n.code for c in proposed_results(objection.edition, publication) for n in c.winners
+        }
+        if code not in proposed:
+            raise PublicationError(_("This technology is not among the proposed winners."))
+        publication.removed = [*publication.removed, code]
+        publication.save(update_fields=["removed", "updated_at"])
+        record_event(
+            actor=actor,
+            action="voting.proposed_winner_removed",
+            obj=publication,
+            details={"nomination": code, "objection": objection.reference},
+        )
+    return publication
+
+
+# --- Publication ----------------------------------------------------------------------------
+
+
+def publish(*, edition: Edition, actor, now: datetime | None = None) -> Publication:
+    """Publish the results: finalists become winners or not selected (through `transition`),
+    each nominator hears the outcome once, and the public results appear."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(edition=edition).first()
+        if publication is None:
+            raise PublicationError(_("Open the public notice first."))
+        if publication.is_published:
+            raise PublicationError(_("The results of this edition are already published."))
+        if now < publication.notice_closes_at:
+            raise PublicationError(_("The public notice has not ended yet."))
+        if Objection.objects.filter(edition=edition, state=Objection.State.PENDING).exists():
+            raise PublicationError(_("Resolve every objection before publishing."))
+        results = proposed_results(edition, publication)
+        outcome = {}
+        for entry in results:
+            winners = {n.pk for n in entry.winners}
+            for nomination in [*entry.winners, *entry.finalists]:
+                if nomination.state != NominationState.FINALIST:
+                    continue
+                target = (
+                    NominationState.WINNER
+                    if nomination.pk in winners
+                    else NominationState.NOT_SELECTED
+                )
+                transition(nomination=nomination, to_state=target, actor=actor)
+                outcome[nomination.code] = str(target)
+                outbox.enqueue(tasks.send_outcome_notice, nomination.pk)
+        publication.published_at = now
+        publication.published_by = actor if getattr(actor, "is_authenticated", False) else None
+        publication.save(update_fields=["published_at", "published_by", "updated_at"])
+        record_event(
+            actor=actor,
+            action="voting.results_published",
+            obj=publication,
+            details={"outcome": outcome, "removed": list(publication.removed)},
+        )
+        year = edition.year
+        transaction.on_commit(lambda: invalidate_public_cache(year))
+    return publication
+
+
+# --- Open data ------------------------------------------------------------------------------
+
+CACHE_SECONDS = 60 * 60
+CACHE_PREFIX = "voting:public:"
+CACHE_KINDS = ("results-json", "bulletin", "page-zh-hans", "page-en")
+
+
+def cache_key(year: int, kind: str) -> str:
+    return f"{CACHE_PREFIX}{year}:{kind}"
+
+
+def invalidate_public_cache(year: int) -> None:
+    cache.delete_many([cache_key(year, kind) for kind in CACHE_KINDS])
+
+
+def published_edition(year: int) -> tuple[Edition, Publication] | None:
+    """The edition of `year` and its publication, if its results are published."""
+    publication = (
+        Publication.objects.select_related("edition")
+        .filter(edition__year=year, published_at__isnull=False)
+        .first()
+    )
+    if publication is None:
+        return None
+    return publication.edition, publication
+
+
+def _entry(nomination: Nomination, scores: dict[str, int]) -> dict:
+    organisation = nomination.organisation
+    return {
+        "code": nomination.code,
+        "title_zh": nomination.title_zh,
+        "title_en": nomination.title_en,
+        "organisation_zh": organisation.name_zh if organisation else "",
+        "organisation_en": organisation.name_en if organisation else "",
+        "direction": nomination.direction.code if nomination.direction else "",
+        "approvals": scores.get(nomination.code, 0),
+    }
+
+
+def results_data(edition: Edition, publication: Publication) -> dict:
+    """`/results/<year>.json`: winners and other finalists per category, both languages."""
+    scores = approvals(edition)
+    return {
+        "year": edition.year,
+        "categories": [
+            {
+                "code": entry.category.code,
+                "name_zh": entry.category.name_zh,
+                "name_en": entry.category.name_en,
+                "quota": entry.category.winners_quota,
+                "winners": [_entry(n, scores) for n in entry.winners],
+                "finalists": [_entry(n, scores) for n in entry.finalists],
+            }
+            for entry in proposed_results(edition, publication)
+        ],
+    }
+
+
+CSV_COLUMNS = (
+    "category",
+    "outcome",
+    "code",
+    "title_zh",
+    "title_en",
+    "organisation_zh",
+    "organisation_en",
+    "direction",
+    "approvals",
+)
+
+
+def results_rows(data: dict) -> list[list]:
+    """The rows of `/results/<year>.csv`: one per winner or finalist, flattened."""
+    rows = []
+    for category in data["categories"]:
+        for outcome in ("winners", "finalists"):
+            for entry in category[outcome]:
+                rows.append(
+                    [
+                        category["code"],
+                        "winner" if outcome == "winners" else "finalist",
+                        *(entry[key] for key in CSV_COLUMNS[2:]),
+                    ]
+                )
+    return rows
+
+
+def bulletin_rounds(edition: Edition) -> list[bulletin_module.RoundRecord]:
+    """The rounds that counted (certified) or were void, in the order held, with their ballots."""
+    rounds = list(
+        BallotRound.objects.filter(
+            edition=edition, state__in=[RoundState.CERTIFIED, RoundState.VOID]
+        )
+        .select_related("category")
+        .order_by("opened_at", "pk")
+    )
+    records = []
+    for r in rounds:
+        result = r.result or {}
+        records.append(
+            bulletin_module.RoundRecord(
+                category=r.category.code,
+                number=r.number,
+                method=r.method,
+                quota=r.quota,
+                threshold=share(r.threshold),
+                quorum=share(r.quorum),
+                eligible=int(result.get("eligible", 0)),
+                void=r.state == RoundState.VOID,
+                items=list(result.get("items", [])),
+                recused=dict(result.get("recused", {})),
+                ballots=[(b.tracker, b.choices) for b in queries.shuffled_ballots(r)],
+            )
+        )
+    return records
+
+
+def bulletin_data(edition: Edition) -> dict:
+    """`/results/<year>/bulletin.json` (see voting.bulletin for how to recount it)."""
+    return bulletin_module.build_bulletin(edition.year, bulletin_rounds(edition))
+
+
+def published_winners(edition: Edition, publication: Publication) -> dict[str, list[str]]:
+    return {
+        entry.category.code: [n.code for n in entry.winners]
+        for entry in proposed_results(edition, publication)
+    }
+
+
+def removed_by_category(edition: Edition, publication: Publication) -> dict[str, list[str]]:
+    return {
+        entry.category.code: [n.code for n in entry.removed]
+        for entry in proposed_results(edition, publication)
+    }

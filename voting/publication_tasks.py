@@ -1,0 +1,74 @@
+"""E-mails of the notice and the publication. Thin and idempotent: queued through the outbox,
+which may hand a task over twice, so each marks what it sent in the same transaction."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.emails import send_email
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_objection_receipt(self, objection_id: int) -> int:
+    """Tell the objector we received the objection, in the language of the page they used."""
+    from .models import Objection
+
+    with transaction.atomic():
+        objection = (
+            Objection.objects.select_for_update()
+            .select_related("edition", "nomination")
+            .filter(pk=objection_id, receipt_sent_at__isnull=True)
+            .first()
+        )
+        if objection is None:
+            return 0
+        objection.receipt_sent_at = timezone.now()
+        objection.save(update_fields=["receipt_sent_at"])
+        # Sent inside the transaction: if sending fails, the mark rolls back and a retry sends.
+        send_email(
+            name="objection_received",
+            to=[objection.email],
+            context={"objection": objection, "portal_url": getattr(settings, "PORTAL_URL", "")},
+            language=objection.language,
+        )
+    return 1
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_outcome_notice(self, nomination_id: int) -> int:
+    """Tell the nominator the outcome of a published nomination, each in their own language."""
+    from submissions.models import Nomination
+    from submissions.states import NominationState
+    from submissions.tasks import notice_recipients
+
+    from .models import OutcomeNotice
+
+    nomination = (
+        Nomination.objects.select_related("edition", "category", "organisation", "created_by")
+        .filter(pk=nomination_id, state__in=[NominationState.WINNER, NominationState.NOT_SELECTED])
+        .first()
+    )
+    if nomination is None:
+        return 0
+    try:
+        with transaction.atomic():
+            recipients = notice_recipients(nomination)
+            OutcomeNotice.objects.create(
+                nomination=nomination, sent_at=timezone.now(), recipients=len(recipients)
+            )
+            for user in recipients:
+                send_email(
+                    name="nomination_outcome",
+                    to=[user.email],
+                    context={
+                        "nomination": nomination,
+                        "recipient": user,
+                        "is_winner": nomination.state == NominationState.WINNER,
+                        "portal_url": getattr(settings, "PORTAL_URL", ""),
+                    },
+                    language=user.preferred_language,
+                )
+    except IntegrityError:
+        return 0  # already sent
+    return len(recipients)

@@ -1,0 +1,169 @@
+"""The secretariat's side of the notice and the publication: open the notice, read and resolve
+objections (with the file, permission-checked), remove a proposed winner after an upheld
+objection, and publish.
+
+Organisers only: anyone else signed in gets 404, anyone signed out is sent to sign in.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import publication
+from ..models import Objection
+from ..objections import NoticeForm, ResolutionForm
+from .organiser import _current_edition, organiser_required
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def dashboard(request):
+    edition = _current_edition()
+    pub = publication.publication_of(edition)
+    now = timezone.now()
+    if request.method == "POST" and pub is None:
+        form = NoticeForm(request.POST)
+        if form.is_valid():
+            try:
+                publication.open_notice(
+                    edition=edition, actor=request.user, closes_at=form.cleaned_data["closes_at"]
+                )
+            except publication.PublicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The public notice is open."))
+                return redirect("publication:dashboard")
+    else:
+        form = NoticeForm(
+            initial={
+                "closes_at": timezone.localtime(publication.default_notice_close(edition, now))
+            }
+        )
+    readiness = publication.readiness(edition)
+    results = publication.proposed_results(edition, pub)
+    for entry in results:
+        entry.problem = readiness.get(entry.category.pk)
+    objections = list(
+        Objection.objects.filter(edition=edition)
+        .select_related("nomination")
+        .order_by("-created_at")
+    )
+    pending = sum(o.state == Objection.State.PENDING for o in objections)
+    return render(
+        request,
+        "voting/notice_dashboard.html",
+        {
+            "edition": edition,
+            "publication": pub,
+            "results": results,
+            "ready": all(p is None for p in readiness.values()) and bool(readiness),
+            "form": form,
+            "objections": objections,
+            "pending": pending,
+            "notice_open": publication.notice_is_open(pub, now),
+            "can_publish": pub is not None
+            and not pub.is_published
+            and now >= pub.notice_closes_at
+            and pending == 0,
+        },
+    )
+
+
+def _objection(pk: int) -> Objection:
+    return get_object_or_404(
+        Objection.objects.select_related("nomination", "resolved_by", "edition"),
+        pk=pk,
+        edition=_current_edition(),
+    )
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def objection_detail(request, pk: int):
+    objection = _objection(pk)
+    pub = publication.publication_of(objection.edition)
+    if request.method == "POST":
+        form = ResolutionForm(request.POST)
+        if form.is_valid():
+            try:
+                publication.resolve_objection(
+                    objection=objection,
+                    actor=request.user,
+                    upheld=form.cleaned_data["decision"] == "upheld",
+                    reasoning=form.cleaned_data["reasoning"],
+                )
+            except publication.PublicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The resolution is recorded."))
+                return redirect("publication:objection_detail", pk=objection.pk)
+    else:
+        form = ResolutionForm(
+            initial={"decision": objection.state, "reasoning": objection.resolution}
+            if objection.state != Objection.State.PENDING
+            else None
+        )
+    proposed_codes = {
+        n.code
+        for entry in publication.proposed_results(objection.edition, pub)
+        for n in entry.winners
+    }
+    return render(
+        request,
+        "voting/notice_objection.html",
+        {
+            "objection": objection,
+            "publication": pub,
+            "form": form,
+            "can_remove": objection.state == Objection.State.UPHELD
+            and objection.nomination is not None
+            and objection.nomination.code in proposed_codes
+            and pub is not None
+            and not pub.is_published,
+        },
+    )
+
+
+@organiser_required
+@require_GET
+def objection_file(request, pk: int):
+    objection = _objection(pk)
+    if not objection.file:
+        raise Http404
+    response = FileResponse(
+        objection.file.open("rb"),
+        as_attachment=True,
+        filename=objection.file_name or objection.file.name.rsplit("/", 1)[-1],
+        content_type=objection.file_content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@organiser_required
+@require_POST
+def remove_winner(request, pk: int):
+    objection = _objection(pk)
+    try:
+        publication.remove_proposed_winner(objection=objection, actor=request.user)
+    except publication.PublicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The technology is no longer a proposed winner."))
+    return redirect("publication:objection_detail", pk=objection.pk)
+
+
+@organiser_required
+@require_POST
+def publish(request):
+    edition = _current_edition()
+    try:
+        publication.publish(edition=edition, actor=request.user)
+    except publication.PublicationError as error:
+        messages.error(request, error.message)
+        return redirect("publication:dashboard")
+    messages.success(request, _("The results are published."))
+    return redirect("publication:results", year=edition.year)
