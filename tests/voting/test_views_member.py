@@ -274,3 +274,11 @@ def test_a_signed_in_stranger_gets_404_and_the_anonymous_are_sent_to_sign_in(cli
 
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert stranger.status_code == 404
+
+
+def test_opening_the_cast_address_again_leads_back_to_the_ballot(client, member, round):
+    response = client.get(url("voting:member_cast", pk=round.pk))
+
+    assert response.status_code == 302
+    assert response["Location"] == url("voting:member_ballot", pk=round.pk)
+    assert Ballot.objects.count() == 0

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from review.models import Expert
 from submissions.models import Edition
@@ -141,12 +141,15 @@ def _has_voted(round, expert) -> bool:
 
 @never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_cast(request, pk: int):
     """Cast the confirmed choices. The tracker page is this response itself: the code is never
-    written to the session or anywhere else linked to the member, so it cannot be read back."""
+    written to the session or anywhere else linked to the member, so it cannot be read back.
+    (A GET here — a reload, or the language switch on the tracker page — goes to the ballot.)"""
     expert = _membership(request)
     round, _voter = _round_for(expert, pk)
+    if request.method != "POST":
+        return redirect("voting:member_ballot", pk=round.pk)
     token = request.session.pop(TOKEN_KEY % round.pk, None)
     if not token or not secrets.compare_digest(token, request.POST.get("token", "")):
         if _has_voted(round, expert):
