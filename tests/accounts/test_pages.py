@@ -23,7 +23,7 @@ LANGUAGES = ["zh-hans", "en"]
 
 ANONYMOUS_PAGES = [
     ("account_login", "Sign In"),
-    ("account_signup", "Sign Up"),
+    ("account_signup", "Register to nominate"),
     ("account_reset_password", "Password Reset"),
     ("account_reset_password_done", "Password Reset"),
     ("account_email_verification_sent", "Verify Your Email Address"),

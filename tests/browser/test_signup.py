@@ -29,7 +29,7 @@ def test_switch_language_sign_up_confirm_and_land_on_the_dashboard(page, live_se
     assert page.get_by_label("Preferred language").input_value() == "en"
     page.get_by_label("Password", exact=False).first.fill("Solid-State-2031")
     page.get_by_label("Password (again)").fill("Solid-State-2031")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Register").click()
     page.wait_for_url(f"{live_server.url}/en/accounts/confirm-email/")
     assert page.locator("h1").inner_text() == "Verify Your Email Address"
 
