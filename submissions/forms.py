@@ -186,13 +186,17 @@ class PatentForm(PartForm):
     number = forms.CharField(label=_("Patent number"), max_length=60, required=False)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     status = forms.ChoiceField(
-        label=_("Status"), choices=Patent.Status.choices, initial=Patent.Status.GRANTED
+        label=_("Status"),
+        choices=Patent.Status.choices,
+        initial=Patent.Status.GRANTED,
+        required=False,
     )
 
     def clean(self):
         data = forms.Form.clean(self)
         if (data.get("title") or "").strip() and not data.get("number"):
             self.add_error("number", _("This field is required when the row is filled."))
+        data["status"] = data.get("status") or Patent.Status.GRANTED
         return data
 
 
