@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -415,6 +416,15 @@ def assignment_pair(request, edition, code, expert_id):
             return redirect("review:assignment_overview")
     conflicts = list(Conflict.objects.filter(expert=expert, nomination=nomination))
     rule = PairRule.objects.filter(expert=expert, nomination=nomination).first()
+    conflicted = queries.conflicted_expert_ids(nomination)
+    assigned = set(
+        Assignment.objects.filter(nomination=nomination).values_list("expert_id", flat=True)
+    )
+    candidates = [
+        {"expert": other, "conflicted": other.pk in conflicted}
+        for other in others.annotate(load=Count("assignments"))
+        if other.pk not in assigned
+    ]
     return render(
         request,
         "review/assignment_pair.html",
@@ -428,5 +438,6 @@ def assignment_pair(request, edition, code, expert_id):
             "rule": rule,
             "form": form,
             "load": Assignment.objects.filter(expert=expert).count(),
+            "candidates": candidates,
         },
     )
