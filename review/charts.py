@@ -139,7 +139,7 @@ def progress_line(
     days: Sequence[tuple[date, int]], *, expected: int, width: int = 360, height: int = 180
 ) -> Chart:
     """Submitted reviews over time: the cumulative count per day against the number expected."""
-    left, right, top, bottom = 32.0, width - 10.0, 10.0, height - 24.0
+    left, right, top, bottom = 32.0, width - 20.0, 10.0, height - 24.0
     chart = Chart(width, height, plot_left=left, plot_right=right, plot_top=top, plot_bottom=bottom)
     chart.empty = not days
     if not days:

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,8 +40,14 @@ from ..scoring_services import (
     save_review,
 )
 
-# The parts of an entry shown side by side, Chinese left and English right.
-MATERIAL_PARTS = ("title", "summary", "description", "innovations", "indicators", "application")
+# The parts of an entry shown side by side, Chinese left and English right (after the title).
+MATERIAL_PARTS = (
+    ("summary", gettext_lazy("Summary")),
+    ("description", gettext_lazy("Description of the technology")),
+    ("innovations", gettext_lazy("Key innovations")),
+    ("indicators", gettext_lazy("Main technical indicators against the state of the art")),
+    ("application", gettext_lazy("Application and industrialisation")),
+)
 
 
 def _assignment_or_404(request, code):
@@ -83,14 +90,8 @@ def dashboard(request):
 
 def _materials(nomination: Nomination):
     return [
-        (
-            part,
-            Nomination._meta.get_field(f"{part}_zh").verbose_name,
-            getattr(nomination, f"{part}_zh"),
-            getattr(nomination, f"{part}_en"),
-        )
-        for part in MATERIAL_PARTS
-        if part != "title"
+        (part, label, getattr(nomination, f"{part}_zh"), getattr(nomination, f"{part}_en"))
+        for part, label in MATERIAL_PARTS
     ]
 
 
