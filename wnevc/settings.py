@@ -257,6 +257,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# A changed password or e-mail address, or a new authenticator, is announced by e-mail, so a
+# person notices a change they did not make.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Failed logins: at most 5 per 5 minutes for one account, 20 per 5 minutes from one address.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/5m/ip,5/5m/key",

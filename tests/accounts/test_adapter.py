@@ -93,3 +93,21 @@ def test_changing_the_preferred_language_changes_later_emails(client, outbox):
     reset_password(client, user.email, "zh-hans")
 
     assert outbox[-1].subject == "Password Reset Email"
+
+
+def test_a_changed_password_is_announced_in_the_preferred_language(client, outbox):
+    user = UserFactory(preferred_language="zh-hans")
+    sign_in(client, user.email, language="en")
+
+    client.post(
+        url("account_change_password", "en"),
+        {
+            "oldpassword": "Selection-2026-password",
+            "password1": "Hydrogen-Tank-77",
+            "password2": "Hydrogen-Tank-77",
+        },
+    )
+
+    assert [message.to for message in outbox] == [[user.email]]
+    assert outbox[0].subject == "密码已更改"
+    assert "您的密码现已被修改。" in outbox[0].body
