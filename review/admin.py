@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.i18n import localized
 
-from .models import Expert
+from .models import Assignment, AssignmentRun, Conflict, Expert, PairRule
 
 
 @admin.register(Expert)
@@ -62,3 +62,36 @@ class ExpertAdmin(admin.ModelAdmin):
                 f"{direction.edition.year} · {localized(direction, 'name')}"
             )
         return field
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "expert", "source", "created_at"]
+    list_filter = ["source", "nomination__edition"]
+    list_select_related = ["nomination", "expert"]
+    search_fields = ["nomination__code", "expert__name_zh", "expert__name_en", "reason"]
+    raw_id_fields = ["expert", "nomination", "created_by"]
+
+
+@admin.register(PairRule)
+class PairRuleAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "expert", "kind", "created_at"]
+    list_filter = ["kind", "nomination__edition"]
+    list_select_related = ["nomination", "expert"]
+    raw_id_fields = ["expert", "nomination", "created_by"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "expert", "source", "created_at"]
+    list_filter = ["source", "nomination__edition"]
+    list_select_related = ["nomination", "expert"]
+    search_fields = ["nomination__code", "expert__name_zh", "expert__name_en"]
+    raw_id_fields = ["expert", "nomination"]
+
+
+@admin.register(AssignmentRun)
+class AssignmentRunAdmin(admin.ModelAdmin):
+    list_display = ["edition", "created_at", "state", "progress", "per_entry"]
+    list_filter = ["edition", "state"]
+    readonly_fields = ["summary", "error", "finished_at"]
