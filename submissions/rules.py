@@ -56,8 +56,11 @@ def is_owner_member(user, nomination) -> bool:
     """The user acts for the organisation that made the nomination."""
     if nomination is None or not getattr(user, "is_authenticated", False):
         return False
-    # The expert who recommended a technology (expert channel) acts as its nominator.
+    # The expert who recommended a technology (expert channel) acts as its nominator, and so
+    # does the secretariat for its own recommendations (as in services._actor_kinds).
     if nomination.channel == Channel.EXPERT and nomination.created_by_id == user.pk:
+        return True
+    if nomination.channel == Channel.SECRETARIAT and is_organiser(user):
         return True
     return bool(user.organisation_id) and user.organisation_id == nomination.organisation_id
 

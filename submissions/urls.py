@@ -75,6 +75,11 @@ urlpatterns = [
         organiser.secretariat_nomination_create,
         name="secretariat_nomination_create",
     ),
+    path(
+        "organiser/recommend/<slug:code>/submit/",
+        organiser.secretariat_submit,
+        name="secretariat_submit",
+    ),
     path("organiser/invitations/", organiser.invitation_list, name="invitation_list"),
     path(
         "invitations/<str:token>/",

@@ -36,7 +36,8 @@ from ..recommendations import (
     find_or_create_organisation,
     invite_organisation,
 )
-from ..services import NominationError
+from ..rules import can_edit_nomination
+from ..services import IncompleteNomination, NominationError, submit_nomination
 from ..states import Channel, NominationState
 
 PAGE_SIZE = 25
@@ -263,8 +264,32 @@ def formalcheck_detail(request, code):
             "timeline": list(nomination.state_changes.all()),
             "checks": list(nomination.formal_checks.all()),
             "next": request.GET.get("next", ""),
+            # The secretariat completes and submits its own recommendations here.
+            "secretariat_draft": nomination.channel == Channel.SECRETARIAT
+            and nomination.state in (NominationState.DRAFT, NominationState.RETURNED),
+            "can_edit": can_edit_nomination(request.user, nomination),
+            "next_url": request.path,
         },
     )
+
+
+@organiser_required
+@require_POST
+def secretariat_submit(request, code):
+    """Submit a secretariat recommendation on the organisation's behalf, once complete."""
+    edition = _current_edition()
+    nomination = get_object_or_404(
+        Nomination.objects.filter(edition=edition, channel=Channel.SECRETARIAT), code=code
+    )
+    try:
+        submit_nomination(nomination=nomination, actor=request.user)
+    except IncompleteNomination as error:
+        messages.error(request, error.message)
+    except NominationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Nomination %(code)s is submitted.") % {"code": code})
+    return redirect("submissions:formalcheck_detail", code=code)
 
 
 # --- Secretariat recommendations ------------------------------------------------------------

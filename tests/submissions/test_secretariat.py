@@ -13,11 +13,13 @@ from submissions.recommendations import (
     create_secretariat_nomination,
     invite_organisation,
 )
+from submissions.rules import can_edit_nomination
 from submissions.services import NominationError
 from submissions.states import Channel, NominationState
 from tests.factories import OrganisationFactory, UserFactory
+from tests.htmlparse import find_all
 
-from .conftest import url
+from .conftest import complete, url
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +200,44 @@ def test_only_organisers_invite(nominator, edition):
         invite_organisation(edition=edition, email="x@example.cn", actor=nominator, language="en")
 
     assert Invitation.objects.count() == 0
+
+
+def test_secretariat_completes_and_submits_its_recommendation_from_the_check_page(
+    client, organiser, organisation, edition, cutting_edge, django_capture_on_commit_callbacks
+):
+    nomination = create_secretariat_nomination(
+        edition=edition,
+        organisation=organisation,
+        actor=organiser,
+        category=cutting_edge,
+        **dict.fromkeys(("title_zh", "title_en", "summary_zh", "summary_en"), "x"),
+        description_en="x",
+        innovations_en="x",
+        indicators_en="x",
+        application_en="x",
+        trl=3,
+        application_status="research",
+        direction=edition.directions.get(),
+    )
+    complete(nomination, organiser)
+    client.force_login(organiser)
+
+    page = client.get(url("submissions:formalcheck_detail", code=nomination.code))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("submissions:secretariat_submit", code=nomination.code))
+
+    assert find_all(page, "div", data_testid="secretariat-draft") != []
+    assert can_edit_nomination(organiser, nomination)
+    assert response.status_code == 302
+    nomination.refresh_from_db()
+    assert nomination.state == NominationState.SUBMITTED
+
+
+def test_secretariat_submit_is_only_for_secretariat_nominations(client, organiser, nomination):
+    client.force_login(organiser)
+
+    response = client.post(url("submissions:secretariat_submit", code=nomination.code))
+
+    assert response.status_code == 404
+    nomination.refresh_from_db()
+    assert nomination.state == NominationState.DRAFT

@@ -46,6 +46,7 @@ def organiser_urls(code: str) -> list[tuple[str, str]]:
         ("post", url("submissions:formalcheck_detail", code=code)),
         ("get", url("submissions:secretariat_nomination_create")),
         ("get", url("submissions:invitation_list")),
+        ("post", url("submissions:secretariat_submit", code=code)),
         ("post", url("submissions:invitation_list")),
     ]
 
