@@ -137,7 +137,7 @@ class ObjectionForm(forms.Form):
 
 class ResolutionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=_("Decision on the objection"),
         choices=[("upheld", _("Uphold")), ("dismissed", _("Dismiss"))],
         widget=forms.RadioSelect,
     )

@@ -269,6 +269,7 @@ def certificate_pdf(nomination, publication) -> bytes:
         textColor=NAVY,
     )
     story = [
+        Spacer(1, 14 * mm),
         _p("荣誉证书", heading_zh),
         _p("CERTIFICATE OF SELECTION", heading_en),
         Spacer(1, 6 * mm),
