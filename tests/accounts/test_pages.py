@@ -125,7 +125,10 @@ def test_the_totp_qr_code_is_an_image_the_csp_allows(client):
     response = client.get(url("mfa_activate_totp", "en"))
 
     html = response.content.decode()
-    assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+"', html)
+    assert re.search(
+        r'<img src="data:image/svg\+xml;base64,[^"]+" alt="QR code to scan with your authenticator app"',
+        html,
+    )
     assert "data:" in response["Content-Security-Policy"].split("img-src")[1].split(";")[0]
     assert "<style" not in html
     assert ' style="' not in html
