@@ -126,7 +126,8 @@ def test_the_totp_qr_code_is_an_image_the_csp_allows(client):
 
     html = response.content.decode()
     assert re.search(
-        r'<img src="data:image/svg\+xml;base64,[^"]+" alt="QR code to scan with your authenticator app"',
+        r'<img src="data:image/svg\+xml;base64,[^"]+" '
+        r'alt="QR code to scan with your authenticator app"',
         html,
     )
     assert "data:" in response["Content-Security-Policy"].split("img-src")[1].split(";")[0]
