@@ -349,9 +349,9 @@ def test_autosave_never_clobbers_a_newer_version(client, nomination, nominator):
 
 def test_editing_after_the_window_closed_is_refused(client, nomination, nominator):
     closes = StageWindow.objects.get(edition=nomination.edition, stage=Stage.COLLECTION).closes_at
-    client.force_login(nominator)
-
     with time_machine.travel(closes + timedelta(seconds=1), tick=False):
+        # Signed in at that moment: a session from a month earlier would have expired.
+        client.force_login(nominator)
         page = client.get(url("submissions:nomination_edit", code=nomination.code))
         posted = client.post(
             url("submissions:nomination_edit", code=nomination.code),
@@ -449,9 +449,9 @@ def test_a_returned_nomination_is_corrected_and_resubmitted_after_the_window(
         state="returned", correction_deadline=deadline
     )
     nomination.refresh_from_db()
-    client.force_login(nominator)
 
     with time_machine.travel(closes + timedelta(days=1), tick=False):
+        client.force_login(nominator)
         client.post(
             url("submissions:nomination_edit", code=nomination.code),
             form_data(nomination, title_en="Corrected title"),
