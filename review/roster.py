@@ -3,7 +3,7 @@
 Columns (header row, any order): name_zh, name_en, email, affiliation_zh, affiliation_en,
 title_zh, title_en, directions (codes or names, separated by ";"), language (zh-hans / en).
 Nothing here writes: `parse_roster` gives rows with their errors for the preview, and
-`review.services.import_committee` writes the rows the organiser confirmed.
+`review.services.committee.import_committee` writes the rows the organiser confirmed.
 """
 
 from __future__ import annotations

@@ -1,0 +1,279 @@
+"""The optimal assignment of entries to experts, run directly or as a background task."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.services import record_event
+from submissions.models import Edition, Nomination
+
+from .. import queries
+from ..assignment import AssignmentInfeasible, solve
+from ..assignment_data import (
+    EntryRow,
+    ExpertRow,
+    build_problem,
+    describe_reasons,
+    pairs_to_ids,
+)
+from ..models import Assignment, AssignmentRun, Conflict, Expert, PairRule
+from .errors import AssignmentNotPossible, ReviewError
+from .pairs import move_to_review
+
+
+def _entry_rows(edition: Edition) -> tuple[list[Nomination], list[EntryRow]]:
+    nominations = list(queries.entries_to_review(edition))
+    rows = [
+        EntryRow(
+            id=n.pk,
+            code=n.code,
+            title_zh=n.title_zh,
+            title_en=n.title_en,
+            direction_id=n.direction_id,
+        )
+        for n in nominations
+    ]
+    return nominations, rows
+
+
+def _expert_rows(edition: Edition) -> list[ExpertRow]:
+    experts = list(
+        Expert.objects.filter(edition=edition).prefetch_related("directions").order_by("pk")
+    )
+    return [
+        ExpertRow(
+            id=e.pk,
+            name_zh=e.name_zh,
+            name_en=e.name_en,
+            direction_ids=frozenset(d.pk for d in e.directions.all()),
+        )
+        for e in experts
+    ]
+
+
+def assign_reviewers(
+    *,
+    edition: Edition,
+    per_entry: int,
+    actor,
+    min_load: int | None = None,
+    max_load: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
+    """Assign `per_entry` experts to each entry to review, optimally; return the summary.
+
+    Keeps the assignments whose review has begun (they are pinned), honours the organiser's
+    pins and forbids, and never uses a conflicted pair. Raises AssignmentNotPossible with the
+    entries and numbers that stand in the way.
+    """
+    started = time.perf_counter()
+    report = progress or (lambda percent: None)
+    nominations, entries = _entry_rows(edition)
+    experts = _expert_rows(edition)
+    conflicted = queries.conflicted_pairs(edition)
+    rules = list(queries.pair_rules(edition).values_list("expert_id", "nomination_id", "kind"))
+    forbidden = conflicted | {(x, n) for x, n, kind in rules if kind == PairRule.Kind.FORBID}
+    started_pairs = set(
+        queries.started_assignments(edition).values_list("expert_id", "nomination_id")
+    )
+    pinned_by_rule = {(x, n) for x, n, kind in rules if kind == PairRule.Kind.PIN}
+    pinned = pinned_by_rule | started_pairs
+    report(20)
+
+    if not entries:
+        summary = _summary(edition, per_entry, entries, experts, [], 0.0, 0.0, started, 0, 0)
+        report(100)
+        return summary
+    problem = build_problem(
+        entries,
+        experts,
+        per_entry=per_entry,
+        min_load=min_load,
+        max_load=max_load,
+        forbidden=forbidden,
+        pinned=pinned,
+    )
+    if not experts:
+        raise AssignmentNotPossible(
+            [
+                {
+                    "kind": "too_few_experts",
+                    "entry_code": entry.code,
+                    "entry_title_zh": entry.title_zh,
+                    "entry_title_en": entry.title_en,
+                    "available": 0,
+                    "needed": per_entry,
+                }
+                for entry in entries
+            ]
+        )
+    report(30)
+    try:
+        result = solve(problem)
+    except AssignmentInfeasible as infeasible:
+        raise AssignmentNotPossible(
+            describe_reasons(infeasible.reasons, entries, experts)
+        ) from infeasible
+    report(80)
+    chosen = set(pairs_to_ids(result.pairs, entries, experts))
+    # Belt and braces: the solver was told, but a conflict is never written, whatever happens.
+    if chosen & conflicted:
+        raise RuntimeError("The solver proposed a conflicted pair; nothing was written.")
+
+    with transaction.atomic():
+        current = {
+            (a.expert_id, a.nomination_id): a
+            for a in Assignment.objects.select_for_update().filter(nomination__edition=edition)
+        }
+        obsolete = [a.pk for pair, a in current.items() if pair not in chosen]
+        Assignment.objects.filter(pk__in=obsolete).delete()
+        created = []
+        for pair in sorted(chosen):
+            source = Assignment.Source.PINNED if pair in pinned else Assignment.Source.SOLVER
+            existing = current.get(pair)
+            if existing is None:
+                created.append(Assignment(expert_id=pair[0], nomination_id=pair[1], source=source))
+            elif existing.source != source and existing.source != Assignment.Source.MANUAL:
+                existing.source = source
+                existing.save(update_fields=["source"])
+        Assignment.objects.bulk_create(created)
+        for nomination in nominations:
+            move_to_review(nomination, actor)
+        summary = _summary(
+            edition,
+            per_entry,
+            entries,
+            experts,
+            sorted(chosen),
+            result.objective,
+            result.bound,
+            started,
+            len(created),
+            len(obsolete),
+        )
+        record_event(actor=actor, action="review.assignment_run", obj=edition, details=summary)
+    report(100)
+    return summary
+
+
+def _summary(
+    edition, per_entry, entries, experts, pairs, objective, bound, started, created, removed
+) -> dict:
+    per_entry_count: dict[int, int] = {}
+    loads = dict.fromkeys((e.id for e in experts), 0)
+    for expert_id, nomination_id in pairs:
+        per_entry_count[nomination_id] = per_entry_count.get(nomination_id, 0) + 1
+        loads[expert_id] = loads.get(expert_id, 0) + 1
+    covered = sum(1 for entry in entries if per_entry_count.get(entry.id, 0) == per_entry)
+    conflicts_assigned = (
+        Assignment.objects.filter(nomination__edition=edition)
+        .filter(
+            Exists(
+                Conflict.objects.filter(
+                    expert_id=OuterRef("expert_id"), nomination_id=OuterRef("nomination_id")
+                )
+            )
+        )
+        .count()
+    )
+    load_values = list(loads.values()) or [0]
+    return {
+        "year": edition.year,
+        "entries": len(entries),
+        "experts": len(experts),
+        "per_entry": per_entry,
+        "coverage": round(covered / len(entries), 4) if entries else 1.0,
+        "load_min": min(load_values),
+        "load_max": max(load_values),
+        "mean_affinity": round(objective / len(pairs), 4) if pairs else 0.0,
+        "objective": round(objective, 6),
+        "bound": round(bound, 6),
+        "conflicts_assigned": conflicts_assigned,
+        "created": created,
+        "removed": removed,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def start_assignment_run(
+    *,
+    edition: Edition,
+    per_entry: int,
+    actor,
+    min_load: int | None = None,
+    max_load: int | None = None,
+) -> AssignmentRun:
+    """Queue a run of the solver as a background task the organiser can follow."""
+    from .. import tasks
+
+    if AssignmentRun.objects.filter(
+        edition=edition, state__in=[AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING]
+    ).exists():
+        raise ReviewError(_("An assignment run is already under way; wait for it to finish."))
+    with transaction.atomic():
+        run = AssignmentRun.objects.create(
+            edition=edition,
+            started_by=actor,
+            per_entry=per_entry,
+            min_load=min_load,
+            max_load=max_load,
+        )
+        record_event(
+            actor=actor,
+            action="review.assignment_run_started",
+            obj=edition,
+            details={"run": run.pk, "per_entry": per_entry},
+        )
+        transaction.on_commit(lambda: tasks.run_assignment.delay(run.pk))
+    return run
+
+
+def execute_assignment_run(*, run: AssignmentRun) -> AssignmentRun:
+    """Do one queued run: progress on the row, then the summary or the reasons it failed."""
+
+    def report(percent: int) -> None:
+        AssignmentRun.objects.filter(pk=run.pk).update(progress=percent)
+
+    AssignmentRun.objects.filter(pk=run.pk).update(state=AssignmentRun.State.RUNNING, progress=5)
+    try:
+        summary = assign_reviewers(
+            edition=run.edition,
+            per_entry=run.per_entry,
+            actor=run.started_by,
+            min_load=run.min_load,
+            max_load=run.max_load,
+            progress=report,
+        )
+    except AssignmentNotPossible as refused:
+        # Settings that cannot be met: the reasons are stored, described, for the page to
+        # explain in the reader's language.
+        AssignmentRun.objects.filter(pk=run.pk).update(
+            state=AssignmentRun.State.FAILED,
+            progress=100,
+            summary={"reasons": refused.reasons},
+            error=refused.message,
+            finished_at=timezone.now(),
+        )
+    except Exception as error:
+        AssignmentRun.objects.filter(pk=run.pk).update(
+            state=AssignmentRun.State.FAILED,
+            progress=100,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    else:
+        AssignmentRun.objects.filter(pk=run.pk).update(
+            state=AssignmentRun.State.DONE,
+            progress=100,
+            summary=summary,
+            finished_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    return run
