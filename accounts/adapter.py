@@ -13,6 +13,10 @@ from .models import User
 # Links that allauth puts into its e-mails; they are rewritten into the recipient's language so
 # the page the link opens reads like the e-mail.
 LINKS_IN_EMAILS = ("activate_url", "password_reset_url", "signup_url")
+MESSAGES_SHOWN_IN_OWN_LANGUAGE = (
+    "account/messages/logged_in.txt",
+    "account/messages/email_confirmed.txt",
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,6 +25,15 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_login_redirect_url(request)
         language = getattr(request.user, "preferred_language", None)
         return translate_url(url, language) if language else url
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        # These messages are shown after the redirect to the person's own language (see
+        # get_login_redirect_url), so they are written in that language too.
+        language = getattr(request.user, "preferred_language", None)
+        if message_template in MESSAGES_SHOWN_IN_OWN_LANGUAGE and language:
+            with translation.override(language):
+                return super().add_message(request, level, message_template, *args, **kwargs)
+        return super().add_message(request, level, message_template, *args, **kwargs)
 
     def get_logout_redirect_url(self, request):
         # Back to the home page in the language the person was reading, not Accept-Language's.

@@ -22,6 +22,17 @@ def test_sign_in_lands_on_the_dashboard_in_the_preferred_language(client, page_l
     assert get_user(client) == user
 
 
+def test_the_welcome_message_is_in_the_preferred_language(client):
+    user = UserFactory(full_name="Li Ming", preferred_language="zh-hans")
+
+    response = sign_in(client, user.email, language="en")
+    dashboard = client.get(response["Location"])
+
+    assert [str(message) for message in dashboard.context["messages"]] == [
+        "Li Ming，您已成功登录。"
+    ]
+
+
 def test_an_explicit_next_page_is_kept(client):
     user = UserFactory(preferred_language="en")
 
