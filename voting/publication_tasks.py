@@ -16,9 +16,10 @@ def send_objection_receipt(self, objection_id: int) -> int:
 
     with transaction.atomic():
         objection = (
-            Objection.objects.select_for_update()
+            Objection.objects.select_for_update(of=("self",))
             .select_related("edition", "nomination")
             .filter(pk=objection_id, receipt_sent_at__isnull=True)
+            .order_by()
             .first()
         )
         if objection is None:

@@ -37,12 +37,14 @@ BALLOTS = {
 }
 
 
-def make_certified(edition, organiser, *, ce_count=3, ballots=None):
+def make_certified(edition, organiser, *, ce_count=3, ce_quota=2, ballots=None):
     """Two categories with finalists, a committee of three, one certified round each."""
     ballots = ballots or BALLOTS
     committee = [ExpertFactory(edition=edition, name_en=f"Member {c}") for c in "ABC"]
     categories = {
-        "cutting_edge": CategoryFactory(edition=edition, code="cutting_edge", winners_quota=2),
+        "cutting_edge": CategoryFactory(
+            edition=edition, code="cutting_edge", winners_quota=ce_quota
+        ),
         "innovative": CategoryFactory(edition=edition, code="innovative", winners_quota=1),
     }
     nominations = {}
