@@ -255,9 +255,9 @@ def test_autosave_answers_the_new_version_and_refuses_a_stale_one(client, world)
 
 
 def test_edits_are_refused_after_the_window_closes(client, world):
-    client.force_login(world["assigned"].user)
     entry_url = url("scoring:entry", code=world["nomination"].code)
     with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
+        client.force_login(world["assigned"].user)
         client.post(entry_url, _form_data(world, [7, 8, 6, 9], action="submit"))
 
     with time_machine.travel(CLOSES, tick=False):

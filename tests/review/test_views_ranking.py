@@ -172,6 +172,7 @@ def test_export_downloads_the_workbook(client, organiser):
 def test_organiser_reminds_one_expert_from_the_progress_page(
     client, organiser, django_capture_on_commit_callbacks
 ):
+    client.force_login(organiser)  # again, in the travelled time: the session must not expire
     edition = preliminary_edition()
     late = make_expert(edition, name="Late", language="en")
     done = make_expert(edition, name="Done")
