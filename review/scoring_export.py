@@ -7,9 +7,11 @@ review with its criterion scores, confidence and comment.
 
 from io import BytesIO
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+from submissions.states import Channel, NominationState
 
 from .scoring_queries import EditionRanking
 
@@ -43,6 +45,16 @@ def _header(pair: tuple[str, str]) -> str:
     return f"{pair[0]}\n{pair[1]}"
 
 
+def _both(choices, value) -> str:
+    """A choice's label in Chinese and English, e.g. "评审中 In review"."""
+    label = choices(value).label
+    with translation.override("zh-hans"):
+        zh = str(label)
+    with translation.override("en"):
+        en = str(label)
+    return f"{zh} {en}" if zh != en else en
+
+
 def _round(value):
     return None if value is None else round(value, 3)
 
@@ -66,8 +78,8 @@ def ranking_workbook(data: EditionRanking) -> bytes:
                     nomination.code,
                     nomination.title_zh,
                     nomination.title_en,
-                    nomination.channel,
-                    nomination.state,
+                    _both(Channel, nomination.channel),
+                    _both(NominationState, nomination.state),
                     row.submitted,
                     row.assigned,
                     _round(score.mean) if score else None,

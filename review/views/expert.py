@@ -113,7 +113,11 @@ def _entry_context(request, assignment, form, criteria, scores):
         else None
     )
     attachments = _attachments(assignment.nomination)
-    pdfs = [a for a in attachments if a.content_type == "application/pdf"]
+    # The technical report first: it is what the expert reads; the stamped form is a formality.
+    pdfs = sorted(
+        (a for a in attachments if a.content_type == "application/pdf"),
+        key=lambda a: a.kind != Attachment.Kind.TECHNICAL_REPORT,
+    )
     shown = pdfs[0] if pdfs else None
     requested = request.GET.get("file")
     if requested:

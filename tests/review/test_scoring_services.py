@@ -354,6 +354,7 @@ def test_xlsx_export_has_bilingual_headers_scores_and_comments():
     ]
     row = [c.value for c in ranking_sheet[2]]
     assert row[1:5] == [1, nomination.code, nomination.title_zh, nomination.title_en]
+    assert row[5:7] == ["公开征集 Open collection", "评审中 In review"]
     assert row[9] == 7.5
     reviews_sheet = workbook["评审意见 Reviews"]
     headers = [c.value for c in reviews_sheet[1]]
