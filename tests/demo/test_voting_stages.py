@@ -1,0 +1,53 @@
+"""seed_demo --stage voting and --stage published: open rounds with some ballots, and published
+results with 8 + 8 winners from 31 members' ballots that recount to the same winners."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from submissions.models import Nomination
+from voting.models import BallotCast, BallotRound, Publication
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(*args):
+    call_command("seed_demo", "--year", "2030", *args, stdout=StringIO())
+
+
+def test_voting_stage_has_an_open_round_per_category_with_some_ballots():
+    seed("--stage", "voting")
+
+    rounds = list(BallotRound.objects.filter(edition__year=2030).order_by("category__code"))
+    assert [(r.category.code, r.state) for r in rounds] == [
+        ("cutting_edge", "open"),
+        ("innovative", "open"),
+    ]
+    casts = [BallotCast.objects.filter(round=r).count() for r in rounds]
+    assert all(0 < c < r.voters.count() for c, r in zip(casts, rounds, strict=True))
+    assert not Publication.objects.exists()
+
+
+def test_published_stage_has_eight_and_eight_winners_that_recount(capsys):
+    seed("--stage", "published")
+
+    winners = Nomination.objects.filter(edition__year=2030, state="winner")
+    assert sorted(
+        (code, count)
+        for code in ("cutting_edge", "innovative")
+        for count in [winners.filter(category__code=code).count()]
+    ) == [("cutting_edge", 8), ("innovative", 8)]
+    assert not Nomination.objects.filter(edition__year=2030, state="finalist").exists()
+    rounds = BallotRound.objects.filter(edition__year=2030)
+    assert {r.state for r in rounds} == {"certified"}
+    assert {BallotCast.objects.filter(round=r).count() for r in rounds} == {31}
+    out = StringIO()
+    call_command("verify_bulletin", "--year", "2030", stdout=out)
+    assert json.loads(out.getvalue())["match"] is True
