@@ -88,13 +88,26 @@ def test_email_confirmation_page(client, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_recovery_codes_and_sign_in_code_pages(client, language):
+def test_two_factor_sign_in_page(client, language):
     user = UserFactory()
+    TOTP.activate(user, generate_totp_secret())
+
+    code_page = client.get(sign_in(client, user.email, language=language)["Location"])
+
+    assert_portal_page(code_page, language, "Two-Factor Authentication")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_recovery_codes_page(client, language):
+    user = UserFactory()
+    sign_in(client, user.email, language=language)
     TOTP.activate(user, generate_totp_secret())
     RecoveryCodes.activate(user)
 
-    code_page = client.get(sign_in(client, user.email, language=language)["Location"])
-    assert_portal_page(code_page, language, "Two-Factor Authentication")
+    response = client.get(url("mfa_view_recovery_codes", language))
+
+    assert_portal_page(response, language, "Recovery Codes")
+    assert 'class="form-control font-monospace"' in response.content.decode()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
