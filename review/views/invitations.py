@@ -1,5 +1,6 @@
 """The expert's one-time invitation link: set a password, sign in, then set up TOTP."""
 
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
@@ -30,6 +31,9 @@ def accept(request, uidb64, token):
     if request.method == "POST" and form.is_valid():
         accept_invitation(user=user, password=form.cleaned_data["new_password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # Choosing the password from the one-time link counts as signing in with it, so
+        # allauth lets the expert set up TOTP without asking for the password again.
+        record_authentication(request, user, method="password", email=user.email)
         # The expert's pages need TOTP; the middleware would send them there anyway.
         from django.contrib import messages
 

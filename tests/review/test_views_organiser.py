@@ -236,12 +236,15 @@ def test_invitation_link_is_in_the_experts_language_and_works_once(
     done = client.post(
         path, {"new_password1": "Committee-2031-pass", "new_password2": "Committee-2031-pass"}
     )
+    # Signed in, and allauth lets the expert set up TOTP without asking for the password again.
+    totp = client.get(done["Location"])
     client.logout()
     again = client.get(path)
 
     assert path.startswith("/en/review/invitation/")
     assert "Join the committee" in page.content.decode()
     assert done.status_code == 302 and "/2fa/totp/activate" in done["Location"]
+    assert totp.status_code == 200 and totp.context["user"] == expert.user
     expert.refresh_from_db()
     assert expert.accepted_at is not None
     assert again.status_code == 404
