@@ -68,6 +68,9 @@ def ranking(request):
                 "histogram": charts.score_histogram(category_ranking.totals),
                 "preselected": {r.nomination.pk for r in category_ranking.rows if r.preselected},
                 "form": form,
+                "finalists_count": sum(
+                    1 for r in category_ranking.rows if r.nomination.state == "finalist"
+                ),
                 "shortlisted_count": sum(
                     1 for r in category_ranking.rows if r.nomination.state == "shortlisted"
                 ),

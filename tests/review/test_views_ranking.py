@@ -147,9 +147,13 @@ def test_finalists_are_confirmed_through_the_page(client, organiser):
 
     client.post(url("scoring:finalists", code="cutting_edge"), {"year": edition.year})
 
+    page = client.get(url("scoring:ranking")).content.decode()
+
     shortlisted.refresh_from_db()
     recommended.refresh_from_db()
     assert (shortlisted.state, recommended.state) == ("finalist", "finalist")
+    assert "Decided: 2 finalists." in page
+    assert 'data-testid="confirm-finalists"' not in page
 
 
 def test_export_downloads_the_workbook(client, organiser):
