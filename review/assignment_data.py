@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext as _
 
-from .assignment import AssignmentProblem, balanced_loads
+from .assignment import AssignmentProblem, _new_highs, balanced_loads
 
 # An expert whose directions include the entry's direction.
 DIRECTION_MATCH = 1.0
@@ -111,6 +111,96 @@ def pairs_to_ids(
 
 # --- Explaining settings that cannot be met --------------------------------------------------
 
+# Above this many allowed pairs the diagnosis is skipped (it is one more LP of that size).
+DIAGNOSIS_MAX_PAIRS = 2_000_000
+
+
+def diagnose(problem: AssignmentProblem) -> list[dict]:
+    """When the solver finds no assignment but no simple count explains why, look closer.
+
+    - An expert whose allowed entries are fewer than the minimum load can never reach it.
+    - Placing as many reviews as the maximum loads allow (ignoring minimum loads), the entries
+      left short in that best attempt are named with how many experts they got.
+    """
+    entries = problem.shape[0]
+    allowed = np.ones(problem.shape, dtype=bool)
+    for e, x in problem.forbidden:
+        allowed[e, x] = False
+    reasons: list[dict] = []
+    reachable = allowed.sum(axis=0)
+    for x in np.flatnonzero(reachable < problem.min_load):
+        reasons.append(
+            {
+                "kind": "expert_below_min_load",
+                "expert": int(x),
+                "allowed": int(reachable[x]),
+                "min_load": problem.min_load,
+            }
+        )
+    pair_entry, pair_expert = np.nonzero(allowed)
+    if 0 < len(pair_entry) <= DIAGNOSIS_MAX_PAIRS:
+        coverage = _best_coverage(problem, pair_entry, pair_expert)
+        if coverage is not None:
+            placed = int(coverage.sum())
+            short = np.flatnonzero(coverage < problem.per_entry)
+            if len(short):
+                reasons.append(
+                    {
+                        "kind": "reviews_cannot_be_placed",
+                        "placed": placed,
+                        "needed": entries * problem.per_entry,
+                    }
+                )
+            for e in short:
+                reasons.append(
+                    {
+                        "kind": "entry_left_short",
+                        "entry": int(e),
+                        "got": int(coverage[e]),
+                        "needed": problem.per_entry,
+                    }
+                )
+    return reasons
+
+
+def _best_coverage(problem: AssignmentProblem, pair_entry, pair_expert) -> np.ndarray | None:
+    """Reviews per entry when as many as possible are placed within the maximum loads."""
+    import highspy
+
+    entries, experts = problem.shape
+    n = len(pair_entry)
+    pinned = np.fromiter(
+        ((int(e), int(x)) in problem.pinned for e, x in zip(pair_entry, pair_expert, strict=True)),
+        dtype=bool,
+        count=n,
+    )
+    index = np.empty(2 * n, dtype=np.int32)
+    index[0::2] = pair_entry
+    index[1::2] = entries + pair_expert
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = entries + experts
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_cost_ = np.ones(n)
+    lp.col_lower_ = pinned.astype(np.float64)
+    lp.col_upper_ = np.ones(n)
+    lp.row_lower_ = np.zeros(entries + experts)
+    lp.row_upper_ = np.concatenate(
+        [np.full(entries, problem.per_entry, float), np.full(experts, problem.max_load, float)]
+    )
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = np.ones(2 * n)
+    highs = _new_highs()
+    highs.setOptionValue("output_flag", False)
+    highs.passModel(lp)
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    values = np.asarray(highs.getSolution().col_value) > 0.5
+    return np.bincount(pair_entry[values], minlength=entries)
+
 
 def describe_reasons(
     reasons: list[dict], entries: list[EntryRow], experts: list[ExpertRow]
@@ -149,9 +239,11 @@ def reason_message(reason: dict) -> str:
             "conflicts and forbidden pairs."
         ) % {"entry": entry, "needed": reason["needed"], "available": reason["available"]}
     if kind == "too_many_pinned":
-        return _(
-            "Entry %(entry)s has %(pinned)s pinned experts but takes only %(needed)s."
-        ) % {"entry": entry, "pinned": reason["pinned"], "needed": reason["needed"]}
+        return _("Entry %(entry)s has %(pinned)s pinned experts but takes only %(needed)s.") % {
+            "entry": entry,
+            "pinned": reason["pinned"],
+            "needed": reason["needed"],
+        }
     if kind == "expert_overloaded_by_pins":
         return _(
             "%(expert)s is pinned to %(pinned)s entries, more than the maximum load of "
@@ -179,6 +271,22 @@ def reason_message(reason: dict) -> str:
             "%(expert)s is both pinned to and forbidden from entry %(entry)s (a conflict or a "
             "forbidden pair): remove the pin."
         ) % {"expert": expert, "entry": entry}
+    if kind == "expert_below_min_load":
+        return _(
+            "%(expert)s may review only %(allowed)s entries (conflicts and forbidden pairs), "
+            "fewer than the minimum load of %(min_load)s."
+        ) % {"expert": expert, "allowed": reason["allowed"], "min_load": reason["min_load"]}
+    if kind == "reviews_cannot_be_placed":
+        return _(
+            "Within the maximum loads, at most %(placed)s of the %(needed)s reviews can be "
+            "placed; in the best attempt these entries stay short:"
+        ) % {"placed": reason["placed"], "needed": reason["needed"]}
+    if kind == "entry_left_short":
+        return _("Entry %(entry)s: %(got)s of %(needed)s experts.") % {
+            "entry": entry,
+            "got": reason["got"],
+            "needed": reason["needed"],
+        }
     if kind == "no_feasible_assignment":
         return _(
             "No assignment meets these settings: the conflicts and forbidden pairs leave too "

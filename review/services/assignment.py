@@ -20,6 +20,7 @@ from ..assignment_data import (
     ExpertRow,
     build_problem,
     describe_reasons,
+    diagnose,
     pairs_to_ids,
 )
 from ..models import Assignment, AssignmentRun, Conflict, Expert, PairRule
@@ -117,9 +118,11 @@ def assign_reviewers(
     try:
         result = solve(problem)
     except AssignmentInfeasible as infeasible:
-        raise AssignmentNotPossible(
-            describe_reasons(infeasible.reasons, entries, experts)
-        ) from infeasible
+        reasons = infeasible.reasons
+        if [r["kind"] for r in reasons] == ["no_feasible_assignment"]:
+            # No simple count explains it: name the experts and entries that stand in the way.
+            reasons = reasons + diagnose(problem)
+        raise AssignmentNotPossible(describe_reasons(reasons, entries, experts)) from infeasible
     report(80)
     chosen = set(pairs_to_ids(result.pairs, entries, experts))
     # Belt and braces: the solver was told, but a conflict is never written, whatever happens.

@@ -12,6 +12,7 @@ from review.assignment_data import (
     affinity,
     build_problem,
     describe_reasons,
+    diagnose,
     pairs_to_ids,
     reason_message,
 )
@@ -147,3 +148,68 @@ def test_an_expert_overloaded_by_pins_is_named():
 
     assert english == "Li Si is pinned to 3 entries, more than the maximum load of 2."
     assert "李四" in chinese
+
+
+def _infeasible_reasons(problem):
+    try:
+        solve(problem)
+    except AssignmentInfeasible as infeasible:
+        return infeasible.reasons
+    raise AssertionError("expected infeasible")  # pragma: no cover
+
+
+def test_an_expert_who_cannot_reach_the_minimum_load_is_named():
+    # Wang Wu may review nothing, yet balanced loads ask 1 of everyone.
+    problem = build_problem(ENTRIES[:2], EXPERTS, per_entry=2, forbidden=[(103, 11), (103, 12)])
+    assert _infeasible_reasons(problem) == [{"kind": "no_feasible_assignment"}]
+
+    described = describe_reasons(diagnose(problem), ENTRIES[:2], EXPERTS)
+
+    assert described == [
+        {
+            "kind": "expert_below_min_load",
+            "allowed": 0,
+            "min_load": 1,
+            "expert_name_zh": "王五",
+            "expert_name_en": "Wang Wu",
+        }
+    ]
+    with translation.override("en"):
+        assert reason_message(described[0]) == (
+            "Wang Wu may review only 0 entries (conflicts and forbidden pairs), fewer than the "
+            "minimum load of 1."
+        )
+
+
+def test_entries_left_short_within_the_maximum_loads_are_named():
+    # Both entries can only go to Zhang San and Li Si, who take at most 1 each: 2 of 4 reviews.
+    problem = build_problem(
+        ENTRIES[:2],
+        EXPERTS,
+        per_entry=2,
+        min_load=0,
+        max_load=1,
+        forbidden=[(103, 11), (103, 12)],
+    )
+    assert _infeasible_reasons(problem) == [
+        {
+            "kind": "loads_do_not_add_up",
+            "reviews_needed": 4,
+            "experts": 3,
+            "min_load": 0,
+            "max_load": 1,
+        }
+    ]
+
+    reasons = diagnose(problem)
+
+    assert reasons[0] == {"kind": "reviews_cannot_be_placed", "placed": 2, "needed": 4}
+    short = [r for r in reasons if r["kind"] == "entry_left_short"]
+    # Whichever way the two reviews are placed, what the short entries got adds up with the
+    # full ones to the two placed.
+    full = 2 - len(short)
+    assert short and all(r["got"] < r["needed"] == 2 for r in short)
+    assert sum(r["got"] for r in short) + 2 * full == 2
+    with translation.override("zh-hans"):
+        message = reason_message(describe_reasons(short, ENTRIES[:2], EXPERTS)[0])
+    assert message.startswith("参评项目 2031-CE-00")
