@@ -289,8 +289,8 @@ def reason_message(reason: dict) -> str:
         }
     if kind == "no_feasible_assignment":
         return _(
-            "No assignment meets these settings: the conflicts and forbidden pairs leave too "
-            "few experts for some entries within the load bounds. Raise the maximum load or "
-            "lower the number of experts per entry."
+            "No assignment meets all these settings at once: the conflicts, the forbidden and "
+            "pinned pairs and the load bounds contradict one another. Lower the minimum load, "
+            "raise the maximum load or ask for fewer experts per entry."
         )
     return _("The settings cannot be met (%(kind)s).") % {"kind": kind}
