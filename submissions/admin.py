@@ -14,7 +14,7 @@ from core.i18n import localized
 from core.services import record_event
 
 from . import defaults
-from .models import Category, Direction, Edition, StageWindow
+from .models import Category, Direction, Edition, Nomination, StageWindow, StateChange
 from .stages import STAGE_ORDER, Stage
 
 # --- The edition's parts, edited on the edition's page ---------------------------------------
@@ -263,3 +263,43 @@ class EditionAdmin(admin.ModelAdmin):
                 action="edition.changed" if change else "edition.created",
                 obj=obj,
             )
+
+
+# --- Nominations: read-only here ------------------------------------------------------------
+# Every change to a nomination goes through submissions.services (versions, windows, the
+# timeline, the audit trail), so the admin only shows them.
+
+
+class StateChangeInline(admin.TabularInline):
+    model = StateChange
+    fields = ["at", "from_state", "to_state", "actor", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    list_display = ["code", "title_zh", "title_en", "channel", "category", "state", "organisation"]
+    list_filter = ["edition", "channel", "category__code", "state"]
+    search_fields = [
+        "code",
+        "title_zh",
+        "title_en",
+        "organisation__name_zh",
+        "organisation__name_en",
+    ]
+    list_select_related = ["category", "organisation"]
+    inlines = [StateChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

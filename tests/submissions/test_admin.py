@@ -352,3 +352,23 @@ def test_organiser_edits_an_expert_in_chinese(client, organiser):
     assert direction.pk in [
         d.pk for d in response.context["adminform"].form["directions"].field.queryset
     ]
+
+
+# --- Nominations: shown, never changed, in the admin (changes go through the services) -------
+
+
+def test_organiser_sees_nominations_in_the_admin_but_cannot_change_them(client, organiser):
+    from submissions.models import Nomination
+    from tests.factories import NominationFactory
+
+    nomination = NominationFactory(title_en="Sodium-ion pack")
+    change_url = f"/en/admin/submissions/nomination/{nomination.pk}/change/"
+
+    listing = client.get("/en/admin/submissions/nomination/")
+    page = client.get(change_url)
+    posted = client.post(change_url, {"title_en": "Changed in the admin"})
+
+    assert "Sodium-ion pack" in listing.content.decode()
+    assert "Sodium-ion pack" in page.content.decode()
+    assert posted.status_code == 403
+    assert Nomination.objects.get().title_en == "Sodium-ion pack"
