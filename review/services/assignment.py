@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -26,6 +27,9 @@ from ..assignment_data import (
 from ..models import Assignment, AssignmentRun, Conflict, Expert, PairRule
 from .errors import AssignmentNotPossible, ReviewError
 from .pairs import move_to_review
+
+# The largest editions solve in seconds; a run this old without an end has lost its worker.
+RUN_STALE_AFTER_MINUTES = 15
 
 
 def _entry_rows(edition: Edition) -> tuple[list[Nomination], list[EntryRow]]:
@@ -215,8 +219,12 @@ def start_assignment_run(
     """Queue a run of the solver as a background task the organiser can follow."""
     from .. import tasks
 
+    # A run left unfinished by a lost worker stops blocking new runs after a while.
+    recent = timezone.now() - timedelta(minutes=RUN_STALE_AFTER_MINUTES)
     if AssignmentRun.objects.filter(
-        edition=edition, state__in=[AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING]
+        edition=edition,
+        state__in=[AssignmentRun.State.QUEUED, AssignmentRun.State.RUNNING],
+        created_at__gte=recent,
     ).exists():
         raise ReviewError(_("An assignment run is already under way; wait for it to finish."))
     with transaction.atomic():

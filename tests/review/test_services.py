@@ -356,3 +356,24 @@ def test_invitation_mail_is_in_the_experts_language_and_accepting_sets_accepted_
     english.refresh_from_db()
     assert english.accepted_at is not None
     assert get_user_model().objects.get(pk=english.user.pk).check_password("A-new-password-2031")
+
+
+def test_a_run_under_way_blocks_another_until_it_is_stale(edition, organiser):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from review.models import AssignmentRun
+    from review.services import start_assignment_run
+
+    under_way = AssignmentRun.objects.create(edition=edition, per_entry=2, state="running")
+
+    with pytest.raises(ReviewError):
+        start_assignment_run(edition=edition, per_entry=2, actor=organiser)
+    AssignmentRun.objects.filter(pk=under_way.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    run = start_assignment_run(edition=edition, per_entry=2, actor=organiser)
+
+    assert run.state == "queued"
+    assert AssignmentRun.objects.count() == 2
