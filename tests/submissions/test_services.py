@@ -527,3 +527,68 @@ def test_the_factory_nomination_of_another_organisation_is_not_touched(nominatio
 
     with pytest.raises(TransitionNotAllowed):
         withdraw_nomination(nomination=other, actor=nominator)
+
+
+# --- under concurrent requests (PostgreSQL: real row locks) ---------------------------------
+
+
+def run_together(*calls):
+    """Run the calls in threads released at the same moment; returns results or exceptions."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - handed back to the test
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.fixture
+def postgresql_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises writes anyway")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_make_one_submission(
+    postgresql_only, complete_nomination, nominator
+):
+    results = run_together(
+        lambda: submit_nomination(nomination=complete_nomination, actor=nominator),
+        lambda: submit_nomination(nomination=complete_nomination, actor=nominator),
+    )
+
+    assert [getattr(result, "state", result) for result in results] == [S.SUBMITTED, S.SUBMITTED]
+    assert StateChange.objects.filter(to_state=S.SUBMITTED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_creations_get_distinct_numbers(
+    postgresql_only, edition, cutting_edge, organisation, nominator
+):
+    def create():
+        return create_nomination(
+            edition=edition, organisation=organisation, actor=nominator, category=cutting_edge
+        ).code
+
+    codes = run_together(*[create] * 4)
+
+    year = edition.year
+    assert sorted(codes) == [f"{year}-CE-00{n}" for n in (1, 2, 3, 4)]
