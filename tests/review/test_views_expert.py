@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from review.models import Review
 from tests.factories import AttachmentFactory, OrganisationFactory, UserFactory
+from tests.i18n_checks import assert_main_is_chinese, assert_main_is_english
 
 from .scoring_helpers import (
     CLOSES,
@@ -287,3 +288,15 @@ def test_others_totals_show_only_after_ones_own_submission_and_without_names(cli
     assert "3.00" not in before
     assert 'data-testid="other-total">3.00<' in after
     assert "Zhang" not in after
+
+
+@time_machine.travel(DURING, tick=False)
+def test_dashboard_reads_fully_in_each_language(client, world):
+    write_review(assign(world["assigned"], make_entry(world["edition"])), [5], submitted=False)
+    client.force_login(world["assigned"].user)
+
+    chinese = client.get(url("scoring:dashboard", "zh-hans"))
+    english = client.get(url("scoring:dashboard", "en"))
+
+    assert_main_is_chinese(chinese)
+    assert_main_is_english(english)

@@ -15,6 +15,7 @@ from review import scoring
 from review.models import Criterion
 from submissions.models import Nomination
 from tests.factories import UserFactory
+from tests.i18n_checks import assert_main_is_chinese, assert_main_is_english
 
 from .scoring_helpers import (
     DURING,
@@ -211,3 +212,16 @@ def test_criteria_page_adds_the_standard_set_and_saves_weights(client, organiser
 
     assert Criterion.objects.filter(category__edition=edition).count() == 8
     assert Criterion.objects.get(pk=ce[0].pk).weight == Decimal("2.5")
+
+
+@pytest.mark.parametrize("name", ["scoring:ranking", "scoring:progress"])
+def test_organiser_pages_read_fully_in_each_language(client, organiser, name):
+    edition = preliminary_edition()
+    expert = make_expert(edition)
+    write_review(assign(expert, make_entry(edition)), [7, 6, 8, 7])
+
+    chinese = client.get(url(name, "zh-hans"))
+    english = client.get(url(name, "en"))
+
+    assert_main_is_chinese(chinese, allow=["XLSX", expert.user.email])
+    assert_main_is_english(english)
