@@ -30,11 +30,11 @@ def url(name: str, language: str = "en", **kwargs) -> str:
         return reverse(name, kwargs=kwargs)
 
 
-def preliminary_edition(*, year: int = 2030, current: bool = True):
+def preliminary_edition(*, year: int = 2030, current: bool = True, opens=OPENS, closes=CLOSES):
     edition = EditionFactory(year=year, is_current=current)
     for code in (Category.Code.CUTTING_EDGE, Category.Code.INNOVATIVE):
         CategoryFactory(edition=edition, code=code, shortlist_size=2)
-    StageWindowFactory(edition=edition, stage=Stage.PRELIMINARY, opens_at=OPENS, closes_at=CLOSES)
+    StageWindowFactory(edition=edition, stage=Stage.PRELIMINARY, opens_at=opens, closes_at=closes)
     ensure_default_criteria(edition=edition)
     return edition
 
