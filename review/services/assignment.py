@@ -25,6 +25,7 @@ from ..assignment_data import (
     pairs_to_ids,
 )
 from ..models import Assignment, AssignmentRun, Conflict, Expert, PairRule
+from .conflicts import refresh_automatic_conflicts
 from .errors import AssignmentNotPossible, ReviewError
 from .pairs import move_to_review
 
@@ -79,6 +80,9 @@ def assign_reviewers(
     """
     started = time.perf_counter()
     report = progress or (lambda percent: None)
+    # Conflicts are hard: the automatic ones are brought up to date with the data first.
+    refresh_automatic_conflicts(edition=edition, actor=actor)
+    report(10)
     nominations, entries = _entry_rows(edition)
     experts = _expert_rows(edition)
     conflicted = queries.conflicted_pairs(edition)

@@ -377,3 +377,18 @@ def test_a_run_under_way_blocks_another_until_it_is_stale(edition, organiser):
 
     assert run.state == "queued"
     assert AssignmentRun.objects.count() == 2
+
+
+def test_assignment_first_brings_automatic_conflicts_up_to_date(edition, organiser):
+    experts, entries = _panel(edition)
+    # The expert joins the nominating organisation after the last refresh.
+    experts[0].organisation = entries[0].organisation
+    experts[0].save()
+
+    summary = assign_reviewers(edition=edition, per_entry=2, actor=organiser)
+
+    assert Conflict.objects.filter(
+        expert=experts[0], nomination=entries[0], source="automatic"
+    ).exists()
+    assert (experts[0].pk, entries[0].pk) not in _pairs(edition)
+    assert summary["conflicts_assigned"] == 0
