@@ -270,3 +270,20 @@ def test_conflicted_expert_ids_and_recused_experts_cover_every_source(edition):
     assert queries.conflicted_expert_ids(entry) == {declared.pk, entered.pk}
     assert queries.recused_experts(edition) == {entry.pk: {declared.pk, entered.pk}}
     assert free.pk not in queries.conflicted_expert_ids(entry)
+
+
+def test_rules_an_assigned_expert_may_review_but_not_once_conflicted(edition):
+    from review.rules import has_conflict, is_assigned_expert, may_review
+
+    expert = make_expert(edition)
+    stranger = UserFactory()
+    entry = make_entry(edition, code="2031-CE-001")
+    Assignment.objects.create(expert=expert, nomination=entry)
+
+    before = (is_assigned_expert(expert.user, entry), may_review(expert.user, entry))
+    Conflict.objects.create(expert=expert, nomination=entry, source="organiser", reason="x")
+    after = (has_conflict(expert.user, entry), may_review(expert.user, entry))
+
+    assert before == (True, True)
+    assert after == (True, False)
+    assert (is_assigned_expert(stranger, entry), has_conflict(stranger, entry)) == (False, False)
