@@ -7,7 +7,7 @@ committee. E-mail addresses use the reserved `.example` domain so no message can
 
 from dataclasses import dataclass
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed to the person running the demo
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  # nosec B105  # printed to the person running the demo
 
 ORGANISER_EMAIL = "organiser@wnevc.example"
 ORGANISER_NAME = "WNEVC Secretariat"

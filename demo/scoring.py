@@ -57,7 +57,7 @@ def _score(rng: random.Random, quality: float, leniency: float) -> int:
 
 def _write_reviews(demo, *, share_submitted: float, share_draft: float) -> None:
     edition = demo.edition
-    rng = random.Random(SEED)  # noqa: S311 - a reproducible demo, not a secret
+    rng = random.Random(SEED)  # noqa: S311  # nosec B311  # reproducible demo data, not a secret
     window = preliminary_window(edition)
     criteria_by_category: dict[int, list[Criterion]] = {}
     for criterion in Criterion.objects.filter(category__edition=edition).order_by(

@@ -37,7 +37,8 @@ SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-local-development-only-never-in-production"  # noqa: S105
+    # bandit B105: a key for local development only; production refuses to start without one.
+    SECRET_KEY = "django-insecure-local-development-only-never-in-production"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -264,7 +265,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/5m/ip,5/5m/key",
     "signup": "20/h/ip",
-    "reset_password": "20/h/ip,5/h/key",
+    "reset_password": "20/h/ip,5/h/key",  # nosec B105  # a rate limit, not a password
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -25,7 +25,7 @@ from ..rules import may_see_result
 from .results import result_rows
 
 # The session key of the one-time token of a confirmation page (not a secret itself).
-TOKEN_KEY = "voting-cast-token-%d"  # noqa: S105
+TOKEN_KEY = "voting-cast-token-%d"  # noqa: S105  # nosec B105  # a session key name
 
 
 def _membership(request) -> Expert:
