@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import localized
 from core.models import TimeStampedModel
 
 
@@ -36,7 +37,8 @@ class Organisation(TimeStampedModel):
         ordering = ["name_en"]
 
     def __str__(self):
-        return self.name_en or self.name_zh
+        # Shown in lists and choices: in the reader's language.
+        return localized(self, "name")
 
 
 class UserManager(BaseUserManager):

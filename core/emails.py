@@ -1,9 +1,18 @@
-"""E-mail in the recipient's language: templates/emails/<name>.subject, .txt and .html."""
+"""E-mail in the recipient's language: templates/emails/<name>.subject, .txt and .html.
+
+`queue_email` renders the message now (in the caller's transaction) and delivers it through
+the outbox after commit, so an e-mail is never sent for a change that was rolled back, never
+lost while Redis is down, and never sent twice.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+
+from . import outbox
+from .models import OutboundEmail
 
 
 def render_email(name: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -16,8 +25,45 @@ def render_email(name: str, context: dict, language: str) -> tuple[str, str, str
     return " ".join(subject.split()), text, html
 
 
-def send_email(*, name: str, to: list[str], context: dict, language: str) -> None:
+def queue_email(
+    *, name: str, to: list[str], context: dict, language: str, key: str | None = None
+) -> OutboundEmail:
+    """Render an e-mail and deliver it after commit. With `key`, a second call is a no-op."""
+    from .tasks import deliver_email
+
     subject, text, html = render_email(name, context, language)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                template=name,
+                to=list(to),
+                language=language,
+                subject=subject[:300],
+                text=text,
+                html=html,
+                key=key,
+            )
+            outbox.enqueue(deliver_email, email.pk)
+    except IntegrityError:
+        if key is None:
+            raise
+        return OutboundEmail.objects.get(key=key)
+    return email
+
+
+def deliver(email_id: int) -> bool:
+    """Send one queued e-mail unless it was sent already. True if this call sent it."""
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.sent_at is not None:
+            return False
+        email.attempts += 1
+        message = EmailMultiAlternatives(
+            email.subject, email.text, settings.DEFAULT_FROM_EMAIL, email.to
+        )
+        if email.html:
+            message.attach_alternative(email.html, "text/html")
+        message.send()
+        email.sent_at = timezone.now()
+        email.save(update_fields=["sent_at", "attempts"])
+    return True

@@ -85,3 +85,32 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task_name} {self.args}"
+
+
+class OutboundEmail(models.Model):
+    """An e-mail rendered in its recipient's language, waiting to be delivered or delivered.
+
+    Rendering happens in the transaction of the change it tells about; delivery happens in a
+    Celery task that locks the row and sends only while `sent_at` is empty, so a retried or
+    repeated task never sends the same message twice.
+    """
+
+    template = models.CharField(max_length=100)
+    to = models.JSONField(default=list)
+    language = models.CharField(max_length=10)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField(blank=True)
+    # Optional: callers that may queue the same notice twice name it, and it is kept once.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.template} → {', '.join(self.to)}"

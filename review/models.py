@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.i18n import localized
 from core.models import TimeStampedModel
 from submissions.models import Category, Direction, Edition, Nomination
 
@@ -56,7 +57,7 @@ class Expert(TimeStampedModel):
         ]
 
     def __str__(self):
-        return self.name_en or self.name_zh
+        return localized(self, "name")
 
 
 class Conflict(models.Model):
@@ -267,7 +268,7 @@ class Criterion(models.Model):
         ]
 
     def __str__(self):
-        return self.name_en or self.name_zh
+        return localized(self, "name")
 
 
 class Review(models.Model):

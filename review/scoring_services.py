@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.rules import is_organiser
-from core.emails import send_email
+from core.emails import queue_email
 from core.i18n import localized
 from core.models import AuditEvent
 from core.services import record_event
@@ -329,13 +329,11 @@ def _send_reminder(
         "edition": expert.edition,
         "portal_url": getattr(settings, "PORTAL_URL", ""),
     }
-    transaction.on_commit(
-        lambda: send_email(
-            name="review_reminder",
-            to=[user.email],
-            context=context,
-            language=user.preferred_language or settings.LANGUAGE_CODE,
-        )
+    queue_email(
+        name="review_reminder",
+        to=[user.email],
+        context=context,
+        language=user.preferred_language or settings.LANGUAGE_CODE,
     )
 
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from core.emails import send_email
+from core.emails import queue_email
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -16,7 +16,7 @@ def send_expert_invitation(self, expert_id: int, base_url: str = "") -> bool:
     if expert is None or expert.accepted_at is not None:
         return False
     user = expert.user
-    send_email(
+    queue_email(
         name="expert_invitation",
         to=[user.email],
         context={

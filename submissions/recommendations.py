@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.rules import is_organiser
-from core.emails import send_email
+from core.emails import queue_email
 from core.services import record_event
 from review.models import Expert
 
@@ -205,13 +205,11 @@ def invite_organisation(
             details={"email": invitation.email, "language": language},
         )
         link = accept_url_for(invitation, language) if accept_url_for else ""
-        transaction.on_commit(
-            lambda: send_email(
-                name="secretariat_invitation",
-                to=[invitation.email],
-                context={"invitation": invitation, "edition": edition, "link": link},
-                language=language,
-            )
+        queue_email(
+            name="secretariat_invitation",
+            to=[invitation.email],
+            context={"invitation": invitation, "edition": edition, "link": link},
+            language=language,
         )
     return invitation
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.rules import is_organiser
+from core import outbox
 from core.services import record_event
 
 from . import tasks
@@ -216,7 +217,7 @@ def transition(
                 else None,
             },
         )
-        transaction.on_commit(lambda: tasks.send_state_change_notice.delay(change.pk))
+        outbox.enqueue(tasks.send_state_change_notice, change.pk)
     return locked
 
 

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from core.emails import send_email
+from core.emails import queue_email
 
 
 def notice_recipients(nomination) -> list:
@@ -21,8 +21,8 @@ def notice_recipients(nomination) -> list:
     return [creator] if creator is not None and creator.is_active else []
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_state_change_notice(self, state_change_id: int) -> int:
+@shared_task
+def send_state_change_notice(state_change_id: int) -> int:
     """E-mail the nominator about one state change, each recipient in their own language."""
     from .models import StateChange
 
@@ -39,7 +39,7 @@ def send_state_change_notice(self, state_change_id: int) -> int:
         return 0  # the publication's outcome e-mail tells it (voting.publication_tasks)
     sent = 0
     for user in notice_recipients(change.nomination):
-        send_email(
+        queue_email(
             name="nomination_state_changed",
             to=[user.email],
             context={
@@ -50,6 +50,8 @@ def send_state_change_notice(self, state_change_id: int) -> int:
                 "portal_url": getattr(settings, "PORTAL_URL", ""),
             },
             language=user.preferred_language,
+            # The outbox may run this task twice; the key keeps one e-mail per person.
+            key=f"state-change:{change.pk}:{user.pk}",
         )
         sent += 1
     return sent

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.emails import send_email
+from core.emails import queue_email
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -27,7 +27,7 @@ def send_objection_receipt(self, objection_id: int) -> int:
         objection.receipt_sent_at = timezone.now()
         objection.save(update_fields=["receipt_sent_at"])
         # Sent inside the transaction: if sending fails, the mark rolls back and a retry sends.
-        send_email(
+        queue_email(
             name="objection_received",
             to=[objection.email],
             context={"objection": objection, "portal_url": getattr(settings, "PORTAL_URL", "")},
@@ -59,7 +59,7 @@ def send_outcome_notice(self, nomination_id: int) -> int:
                 nomination=nomination, sent_at=timezone.now(), recipients=len(recipients)
             )
             for user in recipients:
-                send_email(
+                queue_email(
                     name="nomination_outcome",
                     to=[user.email],
                     context={

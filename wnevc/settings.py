@@ -222,6 +222,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The public address of the portal, for absolute links in e-mails.
+PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "WNEVC Secretariat <secretariat@wnevc.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
