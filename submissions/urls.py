@@ -76,6 +76,16 @@ urlpatterns = [
         name="secretariat_nomination_create",
     ),
     path(
+        "organiser/recommend/<slug:code>/edit/",
+        organiser.secretariat_nomination_edit,
+        name="secretariat_nomination_edit",
+    ),
+    path(
+        "organiser/recommend/<slug:code>/autosave/",
+        organiser.secretariat_nomination_autosave,
+        name="secretariat_nomination_autosave",
+    ),
+    path(
         "organiser/recommend/<slug:code>/submit/",
         organiser.secretariat_submit,
         name="secretariat_submit",

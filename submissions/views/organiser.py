@@ -22,7 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.rules import is_organiser
 
 from .. import formal_check
-from ..completeness import TEXT_FIELDS, TEXT_LABELS, maturity_warnings, missing_items
+from ..completeness import (
+    TEXT_FIELDS,
+    TEXT_LABELS,
+    language_completeness,
+    maturity_warnings,
+    missing_items,
+)
 from ..forms import NominationForm, part_formsets, part_rows
 from ..models import Attachment, Category, Edition, FormalCheck, Invitation, Nomination, StateChange
 from ..organiser_forms import (
@@ -37,7 +43,13 @@ from ..recommendations import (
     invite_organisation,
 )
 from ..rules import can_edit_nomination
-from ..services import IncompleteNomination, NominationError, submit_nomination
+from ..services import (
+    IncompleteNomination,
+    NominationError,
+    StaleEdit,
+    submit_nomination,
+    update_nomination,
+)
 from ..states import Channel, NominationState
 
 PAGE_SIZE = 25
@@ -267,6 +279,7 @@ def formalcheck_detail(request, code):
             # The secretariat completes and submits its own recommendations here.
             "secretariat_draft": nomination.channel == Channel.SECRETARIAT
             and nomination.state in (NominationState.DRAFT, NominationState.RETURNED),
+            "secretariat_channel": nomination.channel == Channel.SECRETARIAT,
             "can_edit": can_edit_nomination(request.user, nomination),
             "next_url": request.path,
         },
@@ -293,6 +306,116 @@ def secretariat_submit(request, code):
 
 
 # --- Secretariat recommendations ------------------------------------------------------------
+
+
+def _maturity_messages() -> dict:
+    """What the form's script shows when maturity contradicts the category (as for nominators)."""
+    return {
+        "cutting_edge_trl": maturity_warnings("cutting_edge", 9, None),
+        "cutting_edge_status": maturity_warnings("cutting_edge", None, "mass_production"),
+        "innovative_trl": maturity_warnings("innovative", 1, None),
+        "innovative_status": maturity_warnings("innovative", None, "research"),
+    }
+
+
+def _secretariat_nomination(code: str) -> Nomination:
+    """A secretariat recommendation of the current edition; any other channel is a 404 here
+    (nominators and experts edit theirs on their own pages)."""
+    return get_object_or_404(
+        Nomination.objects.filter(
+            edition=_current_edition(), channel=Channel.SECRETARIAT
+        ).select_related("edition", "category", "direction", "organisation"),
+        code=code,
+    )
+
+
+def _save_secretariat_text(request, nomination, form, formsets) -> Nomination:
+    return update_nomination(
+        nomination=nomination,
+        actor=request.user,
+        expected_version=form.cleaned_data["version"] or 0,
+        declarations=form.cleaned_data["declarations"],
+        **part_rows(formsets),
+        **form.content(),
+    )
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def secretariat_nomination_edit(request, code):
+    """The secretariat changes the text of its own recommendation (same form, same service)."""
+    nomination = _secretariat_nomination(code)
+    if not can_edit_nomination(request.user, nomination):
+        messages.warning(request, _("This nomination can no longer be changed."))
+        return redirect("submissions:formalcheck_detail", code=nomination.code)
+    data = request.POST if request.method == "POST" else None
+    form = NominationForm(data, instance=nomination, edition=nomination.edition)
+    formsets = part_formsets(data, nomination)
+    stale = False
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(f.is_valid() for f in formsets.values())
+    ):
+        try:
+            nomination = _save_secretariat_text(request, nomination, form, formsets)
+        except StaleEdit as error:
+            # The input stays in the re-rendered form; nothing is lost.
+            stale = True
+            form.add_error(None, error.message)
+        except NominationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            if "go_submit" in request.POST:
+                return redirect("submissions:formalcheck_detail", code=nomination.code)
+            return redirect("submissions:secretariat_nomination_edit", code=nomination.code)
+    return render(
+        request,
+        "submissions/secretariat_form.html",
+        {
+            "edition": nomination.edition,
+            "form": form,
+            "formsets": formsets,
+            "nomination": nomination,
+            "categories": list(Category.objects.filter(edition=nomination.edition)),
+            "completeness": language_completeness(nomination),
+            "maturity_messages": _maturity_messages(),
+            "stale": stale,
+            "autosave_url": reverse(
+                "submissions:secretariat_nomination_autosave", kwargs={"code": nomination.code}
+            ),
+            "edit_url": reverse(
+                "submissions:secretariat_nomination_edit", kwargs={"code": nomination.code}
+            ),
+        },
+    )
+
+
+@organiser_required
+@require_POST
+def secretariat_nomination_autosave(request, code):
+    """Save the secretariat's draft in the background (htmx): a status line and the version."""
+    nomination = _secretariat_nomination(code)
+    context = {"nomination": nomination, "saved": False, "now": timezone.now()}
+    if not can_edit_nomination(request.user, nomination):
+        context["message"] = _("Not saved automatically: this nomination can no longer be changed.")
+        return render(request, "submissions/includes/autosave_status.html", context)
+    form = NominationForm(request.POST, instance=nomination, edition=nomination.edition)
+    formsets = part_formsets(request.POST, nomination)
+    if not (form.is_valid() and all(f.is_valid() for f in formsets.values())):
+        context["message"] = _(
+            "Not saved automatically: correct the marked fields, then save the draft."
+        )
+        return render(request, "submissions/includes/autosave_status.html", context)
+    try:
+        nomination = _save_secretariat_text(request, nomination, form, formsets)
+    except NominationError as error:
+        context["message"] = error.message
+        context["stale"] = isinstance(error, StaleEdit)
+    else:
+        context.update(nomination=nomination, saved=True)
+    return render(request, "submissions/includes/autosave_status.html", context)
 
 
 @organiser_required

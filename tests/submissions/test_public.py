@@ -277,7 +277,7 @@ def directions_html(response) -> str:
 def test_calendar_queries_do_not_grow_with_stages(client, django_assert_num_queries, rows):
     make_edition(stages=rows)
 
-    with django_assert_num_queries(2):  # the edition, its stage windows
+    with django_assert_num_queries(3):  # the edition, its stage windows, the nav's notice
         response = client.get(url("en", "calendar"))
 
     assert len(find_all(response, "li", data_stage=True)) == rows
@@ -289,7 +289,7 @@ def test_criteria_queries_do_not_grow_with_directions(
 ):
     make_edition(directions=rows, categories=categories)
 
-    with django_assert_num_queries(3):  # the edition, its categories, its directions
+    with django_assert_num_queries(4):  # + the navigation's notice/results state
         response = client.get(url("en", "criteria"))
 
     assert response.content.decode().count("Up to 8 technologies selected") == categories
@@ -299,7 +299,7 @@ def test_criteria_queries_do_not_grow_with_directions(
 def test_home_queries_do_not_grow_with_stages(client, django_assert_num_queries, rows):
     make_edition(stages=rows)
 
-    with django_assert_num_queries(3):  # the edition, its stage windows, its categories
+    with django_assert_num_queries(4):  # + the navigation's notice/results state
         client.get(url("en", "home"))
 
 

@@ -244,8 +244,8 @@ def test_results_page_queries_do_not_grow_with_the_winners(
     )
 
     # The same number whatever the rows: the results, the rounds, the certified rounds, the
-    # edition with its publication, the categories.
-    assert count == 5
+    # edition with its publication, the categories, and the navigation's notice/results state.
+    assert count == 6
 
 
 def test_results_book_has_both_scripts(client, published):

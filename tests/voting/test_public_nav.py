@@ -1,0 +1,78 @@
+"""The public navigation links to the public notice while it is open and to the results once
+they are published, in both languages; before that it links to neither."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.htmlparse import find_all
+
+from .conftest import url
+from .publication_fixtures import *  # noqa: F403 - the shared publication fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+def nav_links(response) -> list[tuple[str, str]]:
+    """(text, href) of the links of the main navigation's public part, in order."""
+    return [
+        (link.text, link.attrs["href"])
+        for link in find_all(response, "a", data_testid=True)
+        if link.attrs["data-testid"] in ("nav-notice", "nav-results")
+    ]
+
+
+def test_neither_link_before_the_notice(client, certified):
+    response = client.get(url("submissions:home", "en"))
+
+    assert nav_links(response) == []
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Public notice"), ("zh-hans", "公示")])
+def test_the_notice_is_linked_while_it_is_open(client, notice, language, label):
+    response = client.get(url("submissions:criteria", language))
+
+    assert nav_links(response) == [(label, url("publication:notice", language))]
+
+
+def test_the_notice_link_goes_once_the_notice_ends(client, edition, organiser, certified):
+    from voting import publication
+
+    now = timezone.now()
+    publication.open_notice(
+        edition=edition,
+        actor=organiser,
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(minutes=1),
+    )
+
+    response = client.get(url("submissions:home", "en"))
+
+    assert nav_links(response) == []
+
+
+def test_the_notice_link_is_marked_current_on_the_notice_page(client, notice):
+    response = client.get(url("publication:notice", "en"))
+
+    [link] = find_all(response, "a", data_testid="nav-notice")
+    assert (link.attrs.get("aria-current"), "active" in link.classes) == ("page", True)
+
+
+@pytest.mark.parametrize(("language", "label"), [("en", "Results"), ("zh-hans", "评选结果")])
+def test_the_results_are_linked_once_published(client, published, edition, language, label):
+    response = client.get(url("submissions:home", language))
+
+    assert nav_links(response) == [(label, url("publication:results", language, year=edition.year))]
+
+
+def test_an_earlier_editions_results_are_not_the_current_ones(client, published, edition):
+    from tests.factories import EditionFactory
+
+    edition.is_current = False
+    edition.save(update_fields=["is_current"])
+    EditionFactory(year=edition.year + 1, is_current=True)
+
+    response = client.get(url("submissions:home", "en"))
+
+    assert nav_links(response) == []
