@@ -1,0 +1,26 @@
+"""Fixtures of the hostile-input tests: no TOTP wall, fast passwords, files in a temp folder."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa(settings):
+    # Personas sign in with force_login; the TOTP wall has its own tests in tests/accounts.
+    settings.WNEVC_REQUIRE_MFA = False
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+    }
