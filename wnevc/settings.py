@@ -145,7 +145,16 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must fail fast when Redis is down: the outbox keeps the task for later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # A task taken by a worker that then died (kill -9, a lost machine) goes back to the queue
+    # this many seconds after it was taken; every task must finish well within it. The sweep
+    # runs when a worker starts and then every CELERY_RESTORE_INTERVAL seconds.
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(env("CELERY_RESTORE_INTERVAL", "60")),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.tasks.relay_outbox", "schedule": 30.0},
     # Ballot rounds close when their window ends.
