@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.spreadsheets import append_as_text
 from submissions.states import Channel, NominationState
 
 from .scoring_queries import EditionRanking
@@ -71,7 +72,9 @@ def ranking_workbook(data: EditionRanking) -> bytes:
             nomination = row.nomination
             nominations[nomination.pk] = (category, nomination)
             score = row.score
-            sheet.append(
+            # Titles come from nominators: text, never a formula (core/spreadsheets.py).
+            append_as_text(
+                sheet,
                 [
                     f"{category.name_zh} {category.name_en}",
                     row.rank,
@@ -86,7 +89,7 @@ def ranking_workbook(data: EditionRanking) -> bytes:
                     _round(score.median) if score else None,
                     _round(score.spread) if score else None,
                     _round(score.calibrated) if score else None,
-                ]
+                ],
             )
 
     reviews_sheet = workbook.create_sheet("评审意见 Reviews")
@@ -111,7 +114,9 @@ def ranking_workbook(data: EditionRanking) -> bytes:
         scores = {s.criterion_id: s.score for s in review_row.review.scores.all()}
         own = {c.pk for c in criteria_by_category.get(category.pk, [])}
         submitted_at = review_row.review.submitted_at
-        reviews_sheet.append(
+        # Comments come from experts: text, never a formula.
+        append_as_text(
+            reviews_sheet,
             [
                 f"{category.name_zh} {category.name_en}",
                 nomination.code,
@@ -128,7 +133,7 @@ def ranking_workbook(data: EditionRanking) -> bytes:
                 timezone.localtime(submitted_at).strftime("%Y-%m-%d %H:%M")
                 if submitted_at
                 else None,
-            ]
+            ],
         )
 
     for ws in (sheet, reviews_sheet):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from core.i18n import localized
 from core.services import record_event
+from core.spreadsheets import append_as_text, csv_safe_rows
 
 from .completeness import maturity_warnings, missing_items
 from .models import Attachment, Declaration, Edition, FormalCheck, Nomination
@@ -349,7 +350,8 @@ def export_csv(nominations: Iterable[Nomination]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(export_header())
-    writer.writerows(export_rows(nominations))
+    # Texts from nominators are kept from being read as formulas (core/spreadsheets.py).
+    writer.writerows(csv_safe_rows(export_rows(nominations)))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -364,7 +366,7 @@ def export_xlsx(nominations: Iterable[Nomination]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in export_rows(nominations):
-        sheet.append(row)
+        append_as_text(sheet, row)  # text from nominators never becomes a formula
     sheet.freeze_panes = "A2"
     widths = (14, 22, 18, 22, 36, 44, 30, 40, 6, 22, 10, 20, 40, 20)
     for column, width in zip("ABCDEFGHIJKLMN", widths, strict=True):

@@ -24,3 +24,18 @@ def _media_root(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "media"},
         },
     }
+
+
+# The nominations personas (an organisation, its nominator, an organiser, a complete draft).
+from tests.submissions.conftest import (  # noqa: E402, F401
+    complete_nomination,
+    cutting_edge,
+    direction,
+    edition,
+    innovative,
+    nomination,
+    nominator,
+    organisation,
+    organiser,
+    stranger,
+)

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.i18n import localized
+from core.spreadsheets import csv_safe_rows
 from submissions.models import Edition, Nomination
 from submissions.states import NominationState
 
@@ -191,7 +192,8 @@ def results_csv(request, year: int):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(publication.CSV_COLUMNS)
-    writer.writerows(publication.results_rows(data))
+    # Titles and organisation names are kept from being read as formulas (core/spreadsheets.py).
+    writer.writerows(csv_safe_rows(publication.results_rows(data)))
     # A BOM, so that spreadsheet programs read the Chinese as UTF-8.
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="wnevc-results-{year}.csv"'
