@@ -279,6 +279,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/h/ip,5/h/key",  # nosec B105  # a rate limit, not a password
     "confirm_email": "1/3m/key",
 }
+# Behind a load balancer every request comes from its address: the rate limits above would then
+# count all users together. Set the number of proxies that append to X-Forwarded-For (usually 1)
+# so they count per client; leave 0 when clients reach gunicorn directly (the header is forged).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WNEVC"
 # Experts and organisers must have TOTP before they reach their pages. The local demo may

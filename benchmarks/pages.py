@@ -1,0 +1,106 @@
+"""Requests per second and latency of the main pages at concurrency 1 and 50, next to a bare
+Django view on the same server (the ceiling). Prints one JSON object.
+
+Starts the real stack (benchmarks/stack.py: gunicorn gthread, 2 workers x 8 threads as in
+`make serve`, production settings, PostgreSQL wnevc_perf, Redis db 5; no Celery worker, no
+page here queues a task) and measures with wrk (one thread; one connection, then 50) for
+--seconds each, in three phases because no single stage has every page:
+
+- collection (`seed_demo --stage collection`): the public home, the nominator's dashboard
+  /my/nominations/ and the empty nomination form /my/nominations/new/;
+- review (`seed_demo --stage review`): the expert's dashboard /review/;
+- published (`seed_demo --stage published`): the public results page /results/<year>/.
+
+Logged-in pages get the session cookie of a sign-in through the real login page. The ceiling is
+/bench/bare/ (benchmarks/bare_urls.py): a view that returns two bytes through the same
+middleware. Every figure carries the load average when it was taken: the machine has 2 cores
+and wrk runs on them too.
+
+    .venv/bin/python benchmarks/pages.py [--seconds 10] [--port 8115]
+"""
+
+import argparse
+import json
+
+from stack import Client, Stack, load_average, run_wrk
+
+NOMINATOR = "nominator@catl.example"
+EXPERT = "wang.jianhua@tsinghua.example"
+
+
+def cookie_header(client: Client) -> dict:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())}
+
+
+def measure(stack, path, seconds, headers=None) -> dict:
+    run_wrk(stack.port, path, connections=2, seconds=1, headers=headers)  # warm up both workers
+    figures = {"path": path}
+    for connections in (1, 50):
+        figures[f"c{connections}"] = {
+            **run_wrk(stack.port, path, connections=connections, seconds=seconds, headers=headers),
+            "load_average": load_average(),
+        }
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--port", type=int, default=8115)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--language", default="zh-hans")
+    args = parser.parse_args()
+    lang = args.language
+    pages = {}
+    with Stack(port=args.port, threads=args.threads, celery=False) as stack:
+        stack.fresh_database()
+        stack.manage("seed_demo", "--stage", "collection", capture=True)
+        stack.start()
+        pages["bare Django view (ceiling)"] = measure(stack, "/bench/bare/", args.seconds)
+        pages["public home"] = measure(stack, f"/{lang}/", args.seconds)
+        nominator = Client(args.port)
+        nominator.login(NOMINATOR, language=lang)
+        pages["nominator dashboard"] = measure(
+            stack, f"/{lang}/my/nominations/", args.seconds, cookie_header(nominator)
+        )
+        pages["nomination form (new)"] = measure(
+            stack, f"/{lang}/my/nominations/new/", args.seconds, cookie_header(nominator)
+        )
+
+        stack.manage("seed_demo", "--stage", "review", capture=True)
+        expert = Client(args.port)
+        expert.login(EXPERT, language=lang)
+        pages["expert dashboard"] = measure(
+            stack, f"/{lang}/review/", args.seconds, cookie_header(expert)
+        )
+
+        year = json.loads(
+            stack.python(
+                "from submissions.models import Edition\nprint(Edition.objects.current().year)"
+            ).strip()
+        )
+        stack.manage("seed_demo", "--stage", "published", capture=True)
+        pages["public results page"] = measure(stack, f"/{lang}/results/{year}/", args.seconds)
+        pages["results JSON"] = measure(stack, f"/results/{year}.json", args.seconds)
+        workers_rss = stack.worker_rss_mb()
+
+    ceiling = pages["bare Django view (ceiling)"]["c50"]["rps"]
+    for figures in pages.values():
+        figures["share_of_ceiling_c50"] = round(figures["c50"]["rps"] / ceiling, 3)
+    print(
+        json.dumps(
+            {
+                "server": f"gunicorn gthread 2 workers x {args.threads} threads, DEBUG=0, "
+                "PostgreSQL, Redis cache and sessions",
+                "client": f"wrk 1 thread, {args.seconds} s per figure, loopback",
+                "language": lang,
+                "pages": pages,
+                "worker_rss_mb": workers_rss,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
