@@ -11,6 +11,9 @@ generated names (Attachment.file's upload_to); a temporary upload is moved, not 
 file-system storage, and streamed in parts to S3 by django-storages.
 """
 
+import logging
+
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -30,6 +33,12 @@ from .file_validators import (
 from .models import Attachment, Nomination
 from .services import NominationError, _check_editable
 
+logger = logging.getLogger(__name__)
+
+# What a failing file store raises while saving: the file system (a full disk, a lost network
+# mount) and django-storages' S3 backend (botocore: endpoint unreachable, request refused).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
 
 class MaterialRefused(NominationError):
     """An upload or link that was refused; the message names the file and the reason."""
@@ -37,6 +46,10 @@ class MaterialRefused(NominationError):
     def __init__(self, message: str, *, code: str = "refused"):
         super().__init__(message)
         self.code = code
+
+
+class StorageUnavailable(MaterialRefused):
+    """The file store failed, not the file: nothing was stored or changed; try again later."""
 
 
 def current_files_size(nomination: Nomination, *, excluding_kind: str | None = None) -> int:
@@ -89,7 +102,20 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
     # Stored before the transaction (a file cannot be rolled back) and removed again if the
     # transaction fails, so a failure leaves nothing behind either.
     upload.seek(0)
-    attachment.file.save(name, upload, save=False)
+    try:
+        attachment.file.save(name, upload, save=False)
+    except STORAGE_ERRORS as error:
+        # Nothing is written to the database yet, so the nomination is as it was; the
+        # nominator is told to retry instead of getting an error page.
+        logger.exception("storing %s of nomination %s failed", kind, nomination.code)
+        raise StorageUnavailable(
+            _(
+                "“%(name)s” could not be stored just now, so nothing was changed. "
+                "Please try again in a few minutes."
+            )
+            % {"name": name},
+            code="storage_unavailable",
+        ) from error
     try:
         with transaction.atomic():
             # Serialises uploads to one nomination: versions stay consecutive and the total

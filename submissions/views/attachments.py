@@ -27,7 +27,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from ..file_validators import KIND_LABELS, upload_limits
-from ..materials import MaterialRefused, add_attachment, remove_attachment, set_video_link
+from ..materials import (
+    MaterialRefused,
+    StorageUnavailable,
+    add_attachment,
+    remove_attachment,
+    set_video_link,
+)
 from ..models import Attachment, Nomination
 from ..pdf import recommendation_form_pdf
 from ..queries import nominations_visible_to
@@ -176,6 +182,9 @@ def _upload(request, code, kind, limiter):
         attachment = add_attachment(
             nomination=nomination, kind=kind, upload=uploaded, actor=request.user
         )
+    except StorageUnavailable as error:
+        # The file store failed (503: worth retrying); nothing was kept, the page stays as is.
+        return _refused(request, nomination, error.message, kind=kind, status=503)
     except MaterialRefused as error:
         return _refused(request, nomination, error.message, kind=kind)
     except NominationError as error:

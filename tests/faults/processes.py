@@ -325,7 +325,7 @@ class PostgresCluster:
 
     def restart(self) -> None:
         # pg_ctl restart keeps the options the server was started with (postmaster.opts).
-        self._run("pg_ctl", "-D", str(self.data / "db"), "-m", "fast", "-w", "restart")
+        self._run("pg_ctl", "-D", str(self.data / "db"), "-l", "log", "-m", "fast", "-w", "restart")
 
     def stop(self) -> None:
         with contextlib.suppress(AssertionError):
