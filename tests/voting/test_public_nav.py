@@ -29,7 +29,7 @@ def test_neither_link_before_the_notice(client, certified):
     assert nav_links(response) == []
 
 
-@pytest.mark.parametrize(("language", "label"), [("en", "Public notice"), ("zh-hans", "公示")])
+@pytest.mark.parametrize(("language", "label"), [("en", "Notice"), ("zh-hans", "公示")])
 def test_the_notice_is_linked_while_it_is_open(client, notice, language, label):
     response = client.get(url("submissions:criteria", language))
 
