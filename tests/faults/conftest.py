@@ -21,7 +21,7 @@ from tests.factories import (
 from tests.submissions.conftest import complete
 from wnevc.celery import app as celery_app
 
-from .processes import RedisServer, SmtpSink
+from .processes import CeleryWorker, RedisServer, SmtpSink
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +98,21 @@ def smtp_sink():
     sink = SmtpSink().start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def celery_worker(tmp_path):
+    """Starts real workers (`celery_worker(**environment)`); none outlives the test."""
+    started: list[CeleryWorker] = []
+
+    def start(**variables: str) -> CeleryWorker:
+        worker = CeleryWorker(tmp_path, **variables)
+        started.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in started:
+        worker.kill()
 
 
 @contextlib.contextmanager

@@ -255,12 +255,16 @@ class CeleryWorker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(
-            lambda: " ready." in self.output() or self.process.poll() is not None,
-            timeout=30,
-            what="the Celery worker to be ready",
-        )
-        assert self.process.poll() is None, self.output()
+        try:
+            wait_for(
+                lambda: " ready." in self.output() or self.process.poll() is not None,
+                timeout=30,
+                what="the Celery worker to be ready",
+            )
+            assert self.process.poll() is None, self.output()
+        except AssertionError:
+            self.kill()
+            raise
         return self
 
     def output(self) -> str:
@@ -268,8 +272,10 @@ class CeleryWorker:
 
     def kill(self) -> None:
         """SIGKILL to the worker and its pool at once: what a crashed machine does."""
-        stop_process(self.process, sig=signal.SIGKILL)
-        self.log.close()
+        if self.process is not None:
+            stop_process(self.process, sig=signal.SIGKILL)
+        if not self.log.closed:
+            self.log.close()
 
     def stop(self) -> None:
         """A warm shutdown: the worker finishes what it has taken, then exits."""
@@ -314,6 +320,14 @@ class PostgresCluster:
         assert result.returncode == 0, f"{tool} failed:\n{result.stdout}\n{result.stderr}"
 
     def start(self) -> "PostgresCluster":
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
         self._run("initdb", "-D", str(self.data / "db"), "-A", "trust", "-U", "postgres")
         options = (
             f"-c port={self.port} -c listen_addresses=127.0.0.1 "
@@ -321,7 +335,6 @@ class PostgresCluster:
         )
         self._run("pg_ctl", "-D", str(self.data / "db"), "-o", options, "-l", "log", "-w", "start")
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "wnevc")
-        return self
 
     def restart(self) -> None:
         # pg_ctl restart keeps the options the server was started with (postmaster.opts).
@@ -370,12 +383,16 @@ class Gunicorn:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(
-            lambda: port_open(self.port) or self.process.poll() is not None,
-            timeout=30,
-            what="gunicorn to listen",
-        )
-        assert self.process.poll() is None, self.log_path.read_text(errors="replace")
+        try:
+            wait_for(
+                lambda: port_open(self.port) or self.process.poll() is not None,
+                timeout=30,
+                what="gunicorn to listen",
+            )
+            assert self.process.poll() is None, self.log_path.read_text(errors="replace")
+        except AssertionError:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:

@@ -15,7 +15,7 @@ from submissions.states import NominationState
 from tests.submissions.conftest import url
 
 from .conftest import celery_publishing_to
-from .processes import CeleryWorker, shared_database_url, wait_for
+from .processes import shared_database_url, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def resilient_cache_at(redis_url: str) -> dict:
 
 
 def test_a_submission_while_redis_is_down_is_kept_and_confirmed_once_redis_is_back(
-    client, complete_nomination, nominator, colleague, redis_server, smtp_sink, tmp_path
+    client, complete_nomination, nominator, colleague, redis_server, smtp_sink, celery_worker
 ):
     # Arrange: the web process publishes to, and caches in, a Redis of this test's own
     # (sessions as in production: cached, written through to the database).
@@ -75,14 +75,13 @@ def test_a_submission_while_redis_is_down_is_kept_and_confirmed_once_redis_is_ba
         # Act 2: Redis comes back on the same port; a real worker runs; the relay (beat's
         # core.tasks.relay_outbox, called here rather than waiting 30 s) hands the task over.
         redis_server.start()
-        worker = CeleryWorker(
-            tmp_path,
+        worker = celery_worker(
             DATABASE_URL=shared_database_url(),
             REDIS_URL=redis_server.url,
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(smtp_sink.port),
             EMAIL_USE_TLS="0",
-        ).start()
+        )
         try:
             assert outbox.relay_pending() == 1
             wait_for(

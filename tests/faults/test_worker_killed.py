@@ -25,7 +25,7 @@ def received_ids(worker: CeleryWorker) -> list[str]:
 
 
 def test_an_email_whose_worker_was_killed_mid_send_is_sent_once_by_the_next_worker(
-    complete_nomination, nominator, redis_server, smtp_sink, tmp_path
+    complete_nomination, nominator, redis_server, smtp_sink, celery_worker
 ):
     # Arrange: an e-mail queued the way every notice is, published to a private Redis; the
     # SMTP server takes the message and never answers, so the worker is stuck mid-send.
@@ -47,7 +47,7 @@ def test_an_email_whose_worker_was_killed_mid_send_is_sent_once_by_the_next_work
             "EMAIL_PORT": str(smtp_sink.port),
             "EMAIL_USE_TLS": "0",
         }
-        first = CeleryWorker(tmp_path, **variables).start()
+        first = celery_worker(**variables)
         assert smtp_sink.stalling.wait(20), first.output()
         queued.refresh_from_db()
         assert queued.sent_at is None
@@ -56,9 +56,9 @@ def test_an_email_whose_worker_was_killed_mid_send_is_sent_once_by_the_next_work
         # starts (with a short visibility timeout, so the test need not wait an hour).
         first.kill()
         smtp_sink.stall = False
-        second = CeleryWorker(
-            tmp_path, CELERY_VISIBILITY_TIMEOUT="1", CELERY_RESTORE_INTERVAL="1", **variables
-        ).start()
+        second = celery_worker(
+            CELERY_VISIBILITY_TIMEOUT="1", CELERY_RESTORE_INTERVAL="1", **variables
+        )
         try:
             wait_for(
                 lambda: OutboundEmail.objects.filter(pk=queued.pk, sent_at__isnull=False).exists(),
