@@ -286,8 +286,13 @@ def resolve_objection(*, objection: Objection, actor, upheld: bool, reasoning: s
 def remove_proposed_winner(*, objection: Objection, actor) -> Publication:
     """Take the technology an upheld objection is about off the proposed winners."""
     with transaction.atomic():
-        publication = Publication.objects.select_for_update().get(edition_id=objection.edition_id)
+        publication = (
+            Publication.objects.select_for_update().filter(edition_id=objection.edition_id).first()
+        )
         objection = Objection.objects.select_related("nomination").get(pk=objection.pk)
+        if publication is None:
+            # No notice was held (an objection entered by hand): a message, not a server error.
+            raise PublicationError(_("This technology is not among the proposed winners."))
         if publication.is_published:
             raise PublicationError(_("The results are published: objections are closed."))
         if objection.state != Objection.State.UPHELD or objection.nomination is None:
