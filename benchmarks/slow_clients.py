@@ -39,6 +39,7 @@ def trickle(body: bytes):
 
 def upload(client, row, pdf, results, lock):
     content_type, body = multipart({}, "report.pdf", pdf, "application/pdf")
+    client.close()  # a fresh connection: the sign-in's keep-alive has long expired
     started = time.perf_counter()
     try:
         status, _h, answer = client.request(

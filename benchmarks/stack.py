@@ -344,6 +344,7 @@ def percentiles(values: list[float]) -> dict:
         "p95_ms": round(rank(95) * 1000, 1),
         "p99_ms": round(rank(99) * 1000, 1),
         "max_ms": round(ordered[-1] * 1000, 1),
+        "over_1s": sum(1 for value in ordered if value > 1),
     }
 
 

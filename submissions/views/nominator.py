@@ -185,7 +185,14 @@ def nomination_create(request):
     return render(
         request,
         "submissions/nomination_form.html",
-        _form_context(request, edition=edition, form=form, formsets=formsets),
+        _form_context(
+            request,
+            edition=edition,
+            form=form,
+            formsets=formsets,
+            # The empty form's fields are the same for everyone: cached (templatetags/form_cache).
+            cache_empty_form=not form.is_bound,
+        ),
     )
 
 
