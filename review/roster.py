@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -148,6 +149,16 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+# A roster of MAX_ROWS people is a few hundred kilobytes of sheet XML. An XLSX is a zip: one that
+# unpacks to more than this is a decompression bomb, refused before openpyxl reads it.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+# Reading stops here, so a huge sheet is neither held in memory nor read to its end; a row more
+# than MAX_ROWS is kept so that read_table still says the file is too long.
+_READ_LIMIT = MAX_ROWS + 2
+# Columns read per row: a sheet that claims 16,384 columns is not walked across.
+_MAX_COLUMNS = 40
+
+
 def _csv_rows(content: bytes) -> list[list[str]]:
     # Excel in mainland China saves CSV as GB18030 unless told otherwise.
     for encoding in ("utf-8-sig", "gb18030"):
@@ -158,25 +169,32 @@ def _csv_rows(content: bytes) -> list[list[str]]:
             continue
     else:
         raise RosterFileError(_("The CSV file is neither UTF-8 nor GB18030 text."))
-    return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    rows = (row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row))
+    return list(islice(rows, _READ_LIMIT))
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
-    from zipfile import BadZipFile
+    from zipfile import BadZipFile, ZipFile
 
     from openpyxl import load_workbook
 
     try:
+        # Declared sizes bound what zipfile will inflate, so their sum bounds the whole read.
+        with ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise RosterFileError(_("The XLSX file is too large once unpacked."))
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (BadZipFile, OSError, KeyError, ValueError) as error:
         raise RosterFileError(_("The XLSX file cannot be read.")) from error
     try:
         sheet = workbook.worksheets[0]
-        return [
+        rows = (
             list(row)
-            for row in sheet.iter_rows(values_only=True)
+            for row in sheet.iter_rows(values_only=True, max_col=_MAX_COLUMNS)
             if any(cell not in (None, "") for cell in row)
-        ]
+        )
+        return list(islice(rows, _READ_LIMIT))
     finally:
         workbook.close()
 

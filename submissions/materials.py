@@ -20,6 +20,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.filenames import clean_file_name
 from core.services import record_event
 
 from .file_validators import (
@@ -92,7 +93,8 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
     attachment = Attachment(
         nomination=nomination,
         kind=kind,
-        original_name=name[:255],
+        # Kept for display and the download's name: no folders, controls or bidi overrides.
+        original_name=clean_file_name(name, fallback="upload"),
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,

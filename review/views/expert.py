@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.rules import is_organiser
+from core.filenames import clean_file_name
 from submissions.models import Attachment, Edition, Nomination
 
 from ..models import Review
@@ -253,7 +254,7 @@ def _file_response(attachment: Attachment, *, inline: bool) -> FileResponse:
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=not inline,
-        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+        filename=clean_file_name(attachment.original_name or attachment.file.name),
         content_type=attachment.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from core.filenames import clean_file_name
+
 from ..file_validators import KIND_LABELS, upload_limits
 from ..materials import (
     MaterialRefused,
@@ -249,7 +251,8 @@ def download(request, code, pk):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name or attachment.file.name.rsplit("/", 1)[-1],
+        # Names stored before they were cleaned are cleaned on the way out (core/filenames.py).
+        filename=clean_file_name(attachment.original_name or attachment.file.name),
         content_type=attachment.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.filenames import clean_file_name
 from core.i18n import localized
 from core.spreadsheets import csv_safe_rows
 from submissions.models import Edition, Nomination
@@ -75,7 +76,8 @@ def objection(request):
                     phone=data["phone"],
                     reason=data["reason"],
                     file=upload or None,
-                    file_name=upload.name if upload else "",
+                    # The name is kept for the secretariat: no folders, controls or bidi tricks.
+                    file_name=clean_file_name(upload.name) if upload else "",
                     file_content_type=form.checked_file.content_type if upload else "",
                     language=get_language(),
                     now=now,

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.filenames import clean_file_name
+
 from .. import publication
 from ..models import Objection
 from ..objections import NoticeForm, ResolutionForm
@@ -136,7 +138,7 @@ def objection_file(request, pk: int):
     response = FileResponse(
         objection.file.open("rb"),
         as_attachment=True,
-        filename=objection.file_name or objection.file.name.rsplit("/", 1)[-1],
+        filename=clean_file_name(objection.file_name or objection.file.name),
         content_type=objection.file_content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
