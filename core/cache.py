@@ -7,20 +7,42 @@ and answered as a miss instead of raising.
 """
 
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
+# A Redis that hangs (rather than refusing connections) costs each call its full socket timeout,
+# several per page. After a failure, the process answers misses without asking that Redis for
+# this many seconds; the first call after it finds out whether Redis is back.
+RETRY_AFTER = 15.0
+_down_until: dict[str, float] = {}  # per Redis location, for the whole process
+
+
+def _is_down(cache) -> bool:
+    return time.monotonic() < _down_until.get(cache._servers[0], 0.0)
+
+
+def _failed(cache) -> None:
+    _down_until[cache._servers[0]] = time.monotonic() + RETRY_AFTER
+
+
+def _fallback_value(fallback, args, kwargs):
+    return fallback(*args, **kwargs) if callable(fallback) else fallback
+
 
 def _tolerant(method_name: str, fallback):
     def method(self, *args, **kwargs):
+        if _is_down(self):
+            return _fallback_value(fallback, args, kwargs)
         try:
             return getattr(super(ResilientRedisCache, self), method_name)(*args, **kwargs)
         except RedisError as error:
+            _failed(self)
             logger.warning("cache %s failed, answered as a miss: %s", method_name, error)
-            return fallback(*args, **kwargs) if callable(fallback) else fallback
+            return _fallback_value(fallback, args, kwargs)
 
     method.__name__ = method_name
     return method
@@ -42,9 +64,12 @@ class ResilientRedisCache(RedisCache):
     delete_many = _tolerant("delete_many", None)
 
     def incr(self, key, delta=1, version=None):
+        if _is_down(self):
+            raise ValueError("cache unavailable")
         try:
             return super().incr(key, delta, version)
         except RedisError as error:
+            _failed(self)
             # Every backend raises ValueError for a key it does not hold; callers handle that.
             logger.warning("cache incr failed: %s", error)
             raise ValueError("cache unavailable") from error

@@ -9,6 +9,7 @@ queued this way must be idempotent; they are, by design of each task.
 """
 
 import logging
+import time
 
 from celery import current_app
 from django.db import transaction
@@ -23,15 +24,29 @@ logger = logging.getLogger(__name__)
 # What a broker outage looks like from the publishing side.
 BROKER_ERRORS = (OperationalError, RedisError, ConnectionError, TimeoutError, OSError)
 
+# A broker that hangs (rather than refusing connections) costs each publish its full socket
+# timeout. After a failure, requests of this process stop trying for this many seconds and leave
+# their rows to the relay, so a hung Redis does not add seconds to every submission.
+BROKER_RETRY_AFTER = 15.0
+_broker_down_until: dict[str, float] = {}  # per broker URL, for the whole process
+
 
 def enqueue(task, *args, **kwargs) -> OutboxMessage:
     message = OutboxMessage.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: dispatch(message.pk))
+    transaction.on_commit(lambda: dispatch(message.pk, unless_broker_down=True))
     return message
 
 
-def dispatch(message_id: int) -> bool:
-    """Hand one pending message to Celery. False if it was not pending or the broker is down."""
+def dispatch(message_id: int, *, unless_broker_down: bool = False) -> bool:
+    """Hand one pending message to Celery. False if it was not pending or the broker is down.
+
+    With `unless_broker_down` (after a commit, in a request) nothing is tried while a recent
+    failure says the broker is down; the relay always tries.
+    """
+    # Tasks run in-process (the demo, most tests) have no broker to be down.
+    broker = "" if current_app.conf.task_always_eager else current_app.conf.broker_url or ""
+    if unless_broker_down and time.monotonic() < _broker_down_until.get(broker, 0.0):
+        return False
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -45,11 +60,14 @@ def dispatch(message_id: int) -> bool:
                 args=message.args, kwargs=message.kwargs, retry=False
             )
         except BROKER_ERRORS as error:
+            if broker:
+                _broker_down_until[broker] = time.monotonic() + BROKER_RETRY_AFTER
             message.attempts += 1
             message.last_error = f"{error.__class__.__name__}: {error}"[:1000]
             message.save(update_fields=["attempts", "last_error"])
             logger.warning("outbox: broker unavailable, %s stays pending: %s", message, error)
             return False
+        _broker_down_until.pop(broker, None)
         message.dispatched_at = timezone.now()
         message.save(update_fields=["dispatched_at"])
         return True

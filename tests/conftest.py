@@ -12,6 +12,17 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def _redis_presumed_up():
+    # After a Redis failure the cache and the outbox stop asking it for a while, per process;
+    # each test starts with no such memory of another test's broken Redis.
+    from core import cache as resilient_cache
+    from core import outbox
+
+    resilient_cache._down_until.clear()
+    outbox._broker_down_until.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters and cached pages live in the cache (Redis in CI): no test may see
     # another's. CI gives the suite a Redis database of its own.

@@ -131,8 +131,17 @@ class RedisServer:
         )
         wait_for(lambda: port_open(self.port), timeout=10, what="redis-server to listen")
 
+    def freeze(self) -> None:
+        """SIGSTOP: connections are still accepted (by the kernel) but never answered, like a
+        Redis that hangs or a network that drops packets."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is not None:
+            self.thaw()
             stop_process(self.process)
             self.process = None
             self.log.close()
