@@ -114,6 +114,11 @@ urlpatterns = [
         name="expert_recommendation_edit",
     ),
     path(
+        "expert/recommendations/<slug:code>/autosave/",
+        recommendations.expert_recommendation_autosave,
+        name="expert_recommendation_autosave",
+    ),
+    path(
         "expert/recommendations/<slug:code>/submit/",
         recommendations.expert_recommendation_submit,
         name="expert_recommendation_submit",

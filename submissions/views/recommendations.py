@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -211,8 +213,58 @@ def expert_recommendation_edit(request, code):
             "nomination": nomination,
             "completeness": language_completeness(nomination),
             "stale": stale,
+            # The expert's own autosave: the nominator's asks for an organisation.
+            "autosave_url": reverse(
+                "submissions:expert_recommendation_autosave", kwargs={"code": nomination.code}
+            ),
+            "edit_url": reverse(
+                "submissions:expert_recommendation_edit", kwargs={"code": nomination.code}
+            ),
         },
     )
+
+
+@expert_required
+@require_POST
+def expert_recommendation_autosave(request, code):
+    """Save the recommendation's draft in the background (htmx): text and statement; answers a
+    status line and the new version."""
+    nomination = _own_recommendation(request, code)
+    context = {"nomination": nomination, "saved": False, "now": timezone.now()}
+    if not can_edit_nomination(request.user, nomination):
+        context["message"] = _("Not saved automatically: this nomination can no longer be changed.")
+        return render(request, "submissions/includes/autosave_status.html", context)
+    form = NominationForm(request.POST, instance=nomination, edition=nomination.edition)
+    statement = StatementForm(request.POST, prefix="statement")
+    formsets = part_formsets(request.POST, nomination)
+    if not all([form.is_valid(), statement.is_valid(), *[f.is_valid() for f in formsets.values()]]):
+        context["message"] = _(
+            "Not saved automatically: correct the marked fields, then save the draft."
+        )
+        return render(request, "submissions/includes/autosave_status.html", context)
+    from ..services import update_nomination
+
+    try:
+        nomination = update_nomination(
+            nomination=nomination,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"] or 0,
+            declarations=form.cleaned_data["declarations"],
+            **part_rows(formsets),
+            **form.content(),
+        )
+        update_statement(
+            nomination=nomination,
+            actor=request.user,
+            statement_zh=statement.cleaned_data["statement_zh"],
+            statement_en=statement.cleaned_data["statement_en"],
+        )
+    except NominationError as error:
+        context["message"] = error.message
+        context["stale"] = isinstance(error, StaleEdit)
+    else:
+        context.update(nomination=nomination, saved=True)
+    return render(request, "submissions/includes/autosave_status.html", context)
 
 
 @expert_required
