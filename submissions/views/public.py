@@ -11,6 +11,8 @@ from datetime import datetime
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.page_cache import cache_public_page
+
 from ..models import Category, Edition, StageWindow
 from ..stages import Stage
 
@@ -68,6 +70,7 @@ def _current_row(rows: list[CalendarRow]) -> CalendarRow | None:
     return next((row for row in rows if row.is_current), None)
 
 
+@cache_public_page(60)
 def home(request):
     edition = _current_edition("stage_windows", "categories")
     rows = _calendar(edition, timezone.now())

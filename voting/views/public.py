@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.filenames import clean_file_name
 from core.i18n import localized
+from core.page_cache import cache_public_page
 from core.spreadsheets import csv_safe_rows
 from submissions.models import Edition, Nomination
 from submissions.states import NominationState
@@ -153,6 +154,7 @@ def _page_rows(edition, pub) -> list[dict]:
 
 
 @require_GET
+@cache_public_page(300)
 def results(request, year: int):
     edition, pub = _published(year)
     return render(

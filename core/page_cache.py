@@ -1,0 +1,101 @@
+"""Whole public pages cached for anonymous visitors: @cache_public_page(seconds).
+
+The public home and the results are read hardest by people who are not signed in (the hour
+after publication; the days before the deadline). For them a page is the same for everyone
+reading it in one language, so the rendered response is kept in the cache for a short time.
+Who carries a session or messages cookie gets the page rendered as usual (their header, their
+messages), and so does every request but GET/HEAD. A response that sets a cookie, carries a
+CSRF token, or is not a 200, is never stored.
+
+The key holds the path (which holds the language prefix) and the state the public pages show:
+the current edition and its last change, and its publication (published, notice window). A
+publication or an edited edition therefore shows at once; what changes only with the clock
+(the stage of the calendar) shows within `seconds`. The one query that reads that state is the
+one the navigation makes anyway: its answer is handed to the navigation, so a page costs no
+query more than before when it is rendered, and one query when it is served from the cache.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+STORED_HEADERS = ("Content-Type", "Content-Language", "Access-Control-Allow-Origin")
+
+
+# The navigation (voting/templatetags/public_nav.py) reads the same row on every public page
+# and keeps its answer on the request under this name; handing it over saves it the query.
+NAV_STATE_ATTRIBUTE = "_public_nav_state"
+
+
+def public_state(request) -> tuple:
+    """What the public pages depend on, besides the clock: the query the navigation makes."""
+    edition = apps.get_model("submissions", "Edition")
+    row = (
+        edition.objects.filter(is_current=True)
+        .values_list(
+            "year",
+            "pk",
+            "updated_at",
+            "publication__published_at",
+            "publication__notice_opens_at",
+            "publication__notice_closes_at",
+        )
+        .first()
+    )
+    if row is None:
+        setattr(request, NAV_STATE_ATTRIBUTE, {"results_year": None, "notice_open": False})
+        return ()
+    year, _pk, _updated, published_at, opens, closes = row
+    published = published_at is not None
+    notice_open = not published and opens is not None and opens <= timezone.now() < closes
+    setattr(
+        request,
+        NAV_STATE_ATTRIBUTE,
+        {"results_year": year if published else None, "notice_open": notice_open},
+    )
+    return (*row, notice_open)
+
+
+def _anonymous(request) -> bool:
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def cache_public_page(seconds: int = 60):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or not _anonymous(request):
+                return view(request, *args, **kwargs)
+            state = repr((get_language(), request.get_full_path(), public_state(request)))
+            key = "public-page:" + hashlib.sha256(state.encode()).hexdigest()
+            stored = cache.get(key)
+            if stored is not None:
+                content, headers = stored
+                response = HttpResponse(content)
+                for name, value in headers.items():
+                    response[name] = value
+                return response
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.cookies
+                # A page that asked for a CSRF token carries one: it is never shared.
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+                and not getattr(response, "streaming", False)
+            ):
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                headers = {name: response[name] for name in STORED_HEADERS if name in response}
+                cache.set(key, (response.content, headers), seconds)
+            return response
+
+        return wrapper
+
+    return decorator
