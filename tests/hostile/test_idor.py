@@ -228,6 +228,10 @@ RULES = {
         lambda w: {"code": w.expert_recommended.code},
         {"assigned_expert"},
     ),
+    "submissions:expert_recommendation_autosave": (
+        lambda w: {"code": w.expert_recommended.code},
+        {"assigned_expert"},
+    ),
 }
 
 OBJECT_ROUTES = [
