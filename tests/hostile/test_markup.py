@@ -112,3 +112,37 @@ def test_the_printable_form_prints_the_markup_literally(client, hostile_nominati
     text = pdf_text(b"".join(response.streaming_content))
     assert response["Content-Type"] == "application/pdf"
     assert SCRIPT in text.replace("\n", "")
+
+
+def test_a_recommendation_statement_with_markup_is_text_for_the_expert_and_the_secretariat(
+    client, edition, cutting_edge, organiser
+):
+    from submissions.models import Recommendation
+    from tests.factories import NominationFactory, UserFactory
+    from tests.voting.factories import ExpertFactory
+
+    expert = UserFactory(roles=["expert"], preferred_language="en")
+    ExpertFactory(edition=edition, user=expert)
+    recommended = NominationFactory(
+        edition=edition,
+        category=cutting_edge,
+        channel="expert",
+        created_by=expert,
+        state="submitted",
+        title_en=hostile("recommended-title"),
+    )
+    Recommendation.objects.create(
+        nomination=recommended,
+        recommender=expert,
+        statement_zh=hostile("statement-zh"),
+        statement_en=hostile("statement-en"),
+    )
+    client.force_login(expert)
+
+    own = client.get(url("submissions:expert_recommendation", code=recommended.code))
+    client.force_login(organiser)
+    check = client.get(url("submissions:formalcheck_detail", code=recommended.code))
+
+    for label in ("statement-zh", "statement-en", "recommended-title"):
+        assert_escaped(own.content.decode(), label)
+    assert_escaped(check.content.decode(), "recommended-title")
