@@ -22,3 +22,11 @@ def assert_escaped(html: str, label: str) -> None:
         assert raw not in html, f"raw {raw!r} on the page"
     for escaped in ESCAPED:
         assert escaped in html
+
+
+def close_file(response) -> None:
+    """Finish a download. Reading it to the end lets the test client close it the way a server
+    would; response.close() called here would also fire request_finished, which closes the
+    database connection in the middle of the test."""
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from review.models import Expert
 from submissions.models import Attachment
 from tests.factories import UserFactory
+from tests.hostile.payloads import close_file
 from tests.review.committee_helpers import committee_edition
 from tests.review.test_views_organiser import HEADER
 from tests.submissions import samples
@@ -79,7 +80,7 @@ def test_a_hostile_file_name_is_stored_under_a_generated_name_and_sent_back_sani
     download = owner.get(
         url("submissions:attachment_download", code=nomination.code, pk=attachment.pk)
     )
-    download.close()
+    close_file(download)
     disposition = download["Content-Disposition"]
     assert disposition.startswith("attachment;")
     for bad in ("/", "\\", "\x00", "\r", "\n", "\u202e"):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from review.models import AssignmentRun, Conflict
 from submissions.models import Attachment, Recommendation
 from tests.factories import AttachmentFactory, OrganisationFactory, UserFactory
+from tests.hostile.payloads import close_file
 from tests.hostile.urlwalk import all_routes
 from tests.review.scoring_helpers import (
     DURING,
@@ -264,7 +265,7 @@ def _ask(client, path):
     response = client.get(path)
     if response.status_code == 405:
         response = client.post(path)
-    response.close()  # file downloads hold their file open until closed
+    close_file(response)
     return response
 
 
