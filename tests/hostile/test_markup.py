@@ -146,3 +146,34 @@ def test_a_recommendation_statement_with_markup_is_text_for_the_expert_and_the_s
     for label in ("statement-zh", "statement-en", "recommended-title"):
         assert_escaped(own.content.decode(), label)
     assert_escaped(check.content.decode(), "recommended-title")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_organisation_name_with_markup_is_text_on_the_profile_and_the_nomination(
+    client, nominator, nomination, language
+):
+    client.force_login(nominator)
+    response = client.post(
+        url("submissions:organisation_profile", language),
+        {
+            "name_zh": hostile("org-name-zh")[:200],
+            "name_en": hostile("org-name-en")[:200],
+            "kind": "university",
+            "country": "中国",
+            "address": hostile("address"),
+            "contact_name": hostile("contact")[:100],
+            "contact_phone": "+86 10 1234 5678",
+            "contact_email": "lihua@example.cn",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1000]
+
+    profile = client.get(url("submissions:organisation_profile", language)).content.decode()
+    detail = client.get(
+        url("submissions:nomination_detail", language, code=nomination.code)
+    ).content.decode()
+
+    suffix = "zh" if language == "zh-hans" else "en"
+    for label in ("org-name-zh", "org-name-en", "contact"):
+        assert_escaped(profile, label)
+    assert_escaped(detail, f"org-name-{suffix}")
