@@ -171,3 +171,39 @@ def test_preferences_refuse_a_control_character_in_the_name(client):
     assert response.status_code == 200
     assert "Remove the invisible control characters" in response.content.decode()
     assert person.full_name == "Li Lei"
+
+
+@pytest.mark.parametrize("case", CONTROL, ids=list(CONTROL))
+def test_a_review_comment_with_control_characters_is_refused_not_a_server_error(client, case):
+    import time_machine
+
+    from review.models import Review
+    from tests.review.scoring_helpers import (
+        DURING,
+        assign,
+        criteria,
+        make_entry,
+        make_expert,
+        preliminary_edition,
+    )
+
+    value = CONTROL[case][0] if case != "overlong" else "评" * 5001
+    with time_machine.travel(DURING, tick=False):
+        edition = preliminary_edition()
+        expert = make_expert(edition, language="en")
+        entry = make_entry(edition)
+        assign(expert, entry)
+        client.force_login(expert.user)
+        data = {"version": "1", "comment": value, "confidence": "2", "save": "1"}
+        for criterion in criteria(edition):
+            data[f"score_{criterion.pk}"] = "7"
+
+        saved = client.post(url("scoring:entry", code=entry.code), data)
+        autosaved = client.post(url("scoring:autosave", code=entry.code), data)
+
+    assert saved.status_code == 200
+    assert autosaved.status_code == 200
+    expected = CONTROL[case][1] if case != "overlong" else "at most 5000 characters"
+    assert expected in saved.content.decode()
+    # Compared in Python: PostgreSQL refuses a query that contains NUL.
+    assert value not in [review.comment for review in Review.objects.all()]
