@@ -17,7 +17,8 @@ through the login page, opens the dashboard and the draft, autosaves the form tw
 page does while one types), uploads a 5 MB recommendation form and a 5 MB technical report
 (valid PDFs), opens the submit page, submits, and lands on the nomination's page. Each expert
 signs in, opens the review dashboard, and for up to --entries of its assigned entries opens the
-entry page and autosaves a full set of scores, with think times between steps.
+entry page and autosaves a full set of scores, with think times between steps; the experts
+arrive over the same --ramp.
 
 Afterwards, once the worker has drained the outbox, the database is checked: every submission
 the server acknowledged (302 to the nomination's page) is `submitted` with both files present
@@ -398,7 +399,7 @@ def main() -> None:
                     args.port,
                     email,
                     "zh-hans" if i % 2 == 0 else "en",
-                    now + rng.uniform(0, 20),
+                    now + rng.uniform(0, args.ramp),
                     stop_at,
                     args.entries,
                     recorder,
@@ -409,6 +410,7 @@ def main() -> None:
             for i, email in enumerate(data["experts"])
         ]
         load_before = load_average()
+        cpu_before = stack.server_cpu_seconds()
         peak_rss = 0.0
         started = time.monotonic()
         for thread in threads:
@@ -417,6 +419,7 @@ def main() -> None:
             peak_rss = max(peak_rss, stack.server_rss_mb())
             time.sleep(1)
         duration = time.monotonic() - started
+        server_cpu = stack.server_cpu_seconds() - cpu_before
         load_after = load_average()
         worker_rss = stack.worker_rss_mb()
 
@@ -466,6 +469,8 @@ def main() -> None:
                 ),
                 "acknowledged_with_other_count": {e: n for e, n in sent.items() if n != 1},
             },
+            "server_cpu_seconds": round(server_cpu, 1),
+            "server_cpu_ms_per_request": round(server_cpu / requests * 1000, 1),
             "server_rss_peak_mb": peak_rss,
             "worker_rss_mb": worker_rss,
             "load_average_before": load_before,

@@ -3,10 +3,12 @@
 Shared by deadline_rush.py, pages.py and slow_clients.py (not a benchmark itself). Production
 settings (DEBUG=0, a random SECRET_KEY, ALLOWED_HOSTS of the loopback, plain HTTP because TLS
 is the proxy's job: SECURE_SSL_REDIRECT=0), PostgreSQL (a database of the benchmark's own,
-dropped and created again) and Redis (one database number, flushed). Two differences from a
-production deployment, both because a benchmark cannot do otherwise:
+dropped and created again) and Redis (one database number, flushed). Three differences from a
+production deployment, each because a benchmark cannot do otherwise:
 
 - WNEVC_REQUIRE_MFA=0: experts would need a TOTP code at every sign-in;
+- TRUSTED_PROXY_COUNT=1 with an X-Forwarded-For per simulated person, as behind a load
+  balancer: otherwise the sign-in rate limits would count everyone on the loopback together;
 - DJANGO_SETTINGS_MODULE=benchmarks.bench_settings: production settings plus one bare view
   (the ceiling of pages.py) under /bench/bare/; nothing else differs.
 
@@ -154,6 +156,16 @@ class Stack:
             with contextlib.suppress(psutil.NoSuchProcess):
                 total += process.memory_info().rss
         return round(total / MB, 1)
+
+    def server_cpu_seconds(self) -> float:
+        """CPU time (user + system) the gunicorn processes have used so far."""
+        master = psutil.Process(self.processes[0].pid)
+        total = 0.0
+        for process in [master, *master.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
 
     def worker_rss_mb(self) -> list[float]:
         master = psutil.Process(self.processes[0].pid)
