@@ -39,13 +39,15 @@ format: $(VENV)/.installed
 
 # The production shape on one machine: gunicorn, a Celery worker and beat, against the
 # PostgreSQL and Redis named by DATABASE_URL and REDIS_URL (both required).
+# 32 threads a worker: a slow upload holds its thread while it trickles in, and with no
+# buffering proxy in front 20 of them must not starve everyone else (docs/deploy.md).
 serve: install
 	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (PostgreSQL) for make serve." && exit 2)
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL for make serve." && exit 2)
 	DEBUG=$${DEBUG:-0} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-0} $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=$${DEBUG:-0} $(VENV)/bin/celery -A wnevc worker --beat --loglevel INFO --concurrency 2 & \
-	DEBUG=$${DEBUG:-0} $(VENV)/bin/gunicorn wnevc.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 8 --worker-class gthread; \
+	DEBUG=$${DEBUG:-0} $(VENV)/bin/gunicorn wnevc.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 32 --worker-class gthread; \
 	kill %1
 
 clean:
