@@ -71,9 +71,10 @@ def cache_public_page(seconds: int = 60):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD") or not _anonymous(request):
+            # A query string is rendered, not stored: arbitrary ones would only fill the cache.
+            if request.method not in ("GET", "HEAD") or request.GET or not _anonymous(request):
                 return view(request, *args, **kwargs)
-            state = repr((get_language(), request.get_full_path(), public_state(request)))
+            state = repr((get_language(), request.path, public_state(request)))
             key = "public-page:" + hashlib.sha256(state.encode()).hexdigest()
             stored = cache.get(key)
             if stored is not None:
