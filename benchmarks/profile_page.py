@@ -1,5 +1,5 @@
 """Where one page spends its time: pyinstrument over N requests in-process. Prints one JSON
-object (mean milliseconds, queries per request, and the profile's top frames as text).
+object (mean milliseconds a request, and the profile's top frames as text).
 
 Uses the data already in the database named by DATABASE_URL (run pages.py or seed_demo first)
 and production settings apart from DEBUG=0 needing a SECRET_KEY (set here). The requests go
@@ -40,9 +40,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from pyinstrument import Profiler
 
     from accounts.models import User
@@ -51,8 +49,7 @@ def main() -> None:
     if args.user:
         client.force_login(User.objects.get(email=args.user))
     status = client.get(args.path).status_code  # warm: templates, translations, caches
-    with CaptureQueriesContext(connection) as queries:
-        client.get(args.path)
+    client.get(args.path)
     profiler = Profiler(interval=0.0005)
     started = time.perf_counter()
     profiler.start()
@@ -68,7 +65,6 @@ def main() -> None:
                 "status": status,
                 "requests": args.requests,
                 "mean_ms": round(seconds / args.requests * 1000, 2),
-                "queries_per_request": len(queries),
                 "profile": text.splitlines()[: args.lines],
             },
             ensure_ascii=False,
