@@ -23,6 +23,16 @@ def _redis_presumed_up():
 
 
 @pytest.fixture(autouse=True)
+def _no_remembered_pages():
+    # Pages a process keeps in memory (core.page_cache) never carry over between tests.
+    from core.page_cache import clear_page_memo
+
+    clear_page_memo()
+    yield
+    clear_page_memo()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters and cached pages live in the cache (Redis in CI): no test may see
     # another's. CI gives the suite a Redis database of its own.

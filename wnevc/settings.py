@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE["review-reminders"] = {
     "schedule": crontab(hour=9, minute=0),
 }
 
+# Public pages served to anonymous visitors are also kept in each process's memory this long
+# (core/page_cache.py); off under DEBUG (the demo, the tests) so an edit shows at once.
+PAGE_MEMO_SECONDS = float(env("PAGE_MEMO_SECONDS", "0" if DEBUG else "1"))
+
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
