@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,10 +31,10 @@ from ..services import (
     create_nomination,
     save_organisation_profile,
     submit_nomination,
-    update_nomination,
     withdraw_nomination,
 )
 from ..states import NominationState
+from .autosave import autosave, save_nomination_text
 
 
 def organisation_required(view):
@@ -214,14 +213,7 @@ def nomination_edit(request, code):
         and all(f.is_valid() for f in formsets.values())
     ):
         try:
-            nomination = update_nomination(
-                nomination=nomination,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"] or 0,
-                declarations=form.cleaned_data["declarations"],
-                **part_rows(formsets),
-                **form.content(),
-            )
+            nomination = save_nomination_text(request, nomination, form, formsets)
         except StaleEdit as error:
             # The input stays in the re-rendered form; nothing is lost.
             stale = True
@@ -251,33 +243,7 @@ def nomination_edit(request, code):
 @require_POST
 def nomination_autosave(request, code):
     """Save a draft in the background (htmx); answers a status line and the new version."""
-    nomination = _own_nomination(request, code)
-    context = {"nomination": nomination, "saved": False, "now": timezone.now()}
-    if not can_edit_nomination(request.user, nomination):
-        context["message"] = _("Not saved automatically: this nomination can no longer be changed.")
-        return render(request, "submissions/includes/autosave_status.html", context)
-    form = NominationForm(request.POST, instance=nomination, edition=nomination.edition)
-    formsets = part_formsets(request.POST, nomination)
-    if not (form.is_valid() and all(f.is_valid() for f in formsets.values())):
-        context["message"] = _(
-            "Not saved automatically: correct the marked fields, then save the draft."
-        )
-        return render(request, "submissions/includes/autosave_status.html", context)
-    try:
-        nomination = update_nomination(
-            nomination=nomination,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"] or 0,
-            declarations=form.cleaned_data["declarations"],
-            **part_rows(formsets),
-            **form.content(),
-        )
-    except NominationError as error:
-        context["message"] = error.message
-        context["stale"] = isinstance(error, StaleEdit)
-    else:
-        context.update(nomination=nomination, saved=True)
-    return render(request, "submissions/includes/autosave_status.html", context)
+    return autosave(request, _own_nomination(request, code))
 
 
 # --- Submit, detail, withdraw ---------------------------------------------------------------

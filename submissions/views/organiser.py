@@ -48,9 +48,9 @@ from ..services import (
     NominationError,
     StaleEdit,
     submit_nomination,
-    update_nomination,
 )
 from ..states import Channel, NominationState
+from .autosave import autosave, save_nomination_text
 
 PAGE_SIZE = 25
 
@@ -329,17 +329,6 @@ def _secretariat_nomination(code: str) -> Nomination:
     )
 
 
-def _save_secretariat_text(request, nomination, form, formsets) -> Nomination:
-    return update_nomination(
-        nomination=nomination,
-        actor=request.user,
-        expected_version=form.cleaned_data["version"] or 0,
-        declarations=form.cleaned_data["declarations"],
-        **part_rows(formsets),
-        **form.content(),
-    )
-
-
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def secretariat_nomination_edit(request, code):
@@ -358,7 +347,7 @@ def secretariat_nomination_edit(request, code):
         and all(f.is_valid() for f in formsets.values())
     ):
         try:
-            nomination = _save_secretariat_text(request, nomination, form, formsets)
+            nomination = save_nomination_text(request, nomination, form, formsets)
         except StaleEdit as error:
             # The input stays in the re-rendered form; nothing is lost.
             stale = True
@@ -396,26 +385,7 @@ def secretariat_nomination_edit(request, code):
 @require_POST
 def secretariat_nomination_autosave(request, code):
     """Save the secretariat's draft in the background (htmx): a status line and the version."""
-    nomination = _secretariat_nomination(code)
-    context = {"nomination": nomination, "saved": False, "now": timezone.now()}
-    if not can_edit_nomination(request.user, nomination):
-        context["message"] = _("Not saved automatically: this nomination can no longer be changed.")
-        return render(request, "submissions/includes/autosave_status.html", context)
-    form = NominationForm(request.POST, instance=nomination, edition=nomination.edition)
-    formsets = part_formsets(request.POST, nomination)
-    if not (form.is_valid() and all(f.is_valid() for f in formsets.values())):
-        context["message"] = _(
-            "Not saved automatically: correct the marked fields, then save the draft."
-        )
-        return render(request, "submissions/includes/autosave_status.html", context)
-    try:
-        nomination = _save_secretariat_text(request, nomination, form, formsets)
-    except NominationError as error:
-        context["message"] = error.message
-        context["stale"] = isinstance(error, StaleEdit)
-    else:
-        context.update(nomination=nomination, saved=True)
-    return render(request, "submissions/includes/autosave_status.html", context)
+    return autosave(request, _secretariat_nomination(code))
 
 
 @organiser_required

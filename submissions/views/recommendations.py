@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,6 +36,7 @@ from ..recommendations import (
 from ..rules import can_edit_nomination
 from ..services import IncompleteNomination, NominationError, StaleEdit, submit_nomination
 from ..states import NominationState
+from .autosave import autosave, save_nomination_text
 
 
 def expert_required(view):
@@ -175,17 +175,8 @@ def expert_recommendation_edit(request, code):
     if request.method == "POST" and all(
         [form.is_valid(), statement.is_valid(), *[f.is_valid() for f in formsets.values()]]
     ):
-        from ..services import update_nomination
-
         try:
-            nomination = update_nomination(
-                nomination=nomination,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"] or 0,
-                declarations=form.cleaned_data["declarations"],
-                **part_rows(formsets),
-                **form.content(),
-            )
+            nomination = save_nomination_text(request, nomination, form, formsets)
             update_statement(
                 nomination=nomination,
                 actor=request.user,
@@ -230,41 +221,18 @@ def expert_recommendation_autosave(request, code):
     """Save the recommendation's draft in the background (htmx): text and statement; answers a
     status line and the new version."""
     nomination = _own_recommendation(request, code)
-    context = {"nomination": nomination, "saved": False, "now": timezone.now()}
-    if not can_edit_nomination(request.user, nomination):
-        context["message"] = _("Not saved automatically: this nomination can no longer be changed.")
-        return render(request, "submissions/includes/autosave_status.html", context)
-    form = NominationForm(request.POST, instance=nomination, edition=nomination.edition)
     statement = StatementForm(request.POST, prefix="statement")
-    formsets = part_formsets(request.POST, nomination)
-    if not all([form.is_valid(), statement.is_valid(), *[f.is_valid() for f in formsets.values()]]):
-        context["message"] = _(
-            "Not saved automatically: correct the marked fields, then save the draft."
-        )
-        return render(request, "submissions/includes/autosave_status.html", context)
-    from ..services import update_nomination
-
-    try:
-        nomination = update_nomination(
-            nomination=nomination,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"] or 0,
-            declarations=form.cleaned_data["declarations"],
-            **part_rows(formsets),
-            **form.content(),
-        )
-        update_statement(
-            nomination=nomination,
+    return autosave(
+        request,
+        nomination,
+        extra_forms=[statement],
+        after_save=lambda saved: update_statement(
+            nomination=saved,
             actor=request.user,
             statement_zh=statement.cleaned_data["statement_zh"],
             statement_en=statement.cleaned_data["statement_en"],
-        )
-    except NominationError as error:
-        context["message"] = error.message
-        context["stale"] = isinstance(error, StaleEdit)
-    else:
-        context.update(nomination=nomination, saved=True)
-    return render(request, "submissions/includes/autosave_status.html", context)
+        ),
+    )
 
 
 @expert_required
