@@ -7,7 +7,7 @@ from accounts.models import Organisation
 
 from .completeness import maturity_warnings
 from .models import Category, Declaration, Direction, Nomination, Patent
-from .services import CONTENT_FIELDS
+from .services import CONTENT_FIELD_NAMES, CONTENT_FIELDS
 
 TEXTAREA_ROWS = {
     "summary": 4,
@@ -61,24 +61,7 @@ class NominationForm(forms.ModelForm):
 
     class Meta:
         model = Nomination
-        fields = [
-            "category",
-            "direction",
-            "title_zh",
-            "title_en",
-            "summary_zh",
-            "summary_en",
-            "description_zh",
-            "description_en",
-            "innovations_zh",
-            "innovations_en",
-            "indicators_zh",
-            "indicators_en",
-            "application_zh",
-            "application_en",
-            "trl",
-            "application_status",
-        ]
+        fields = list(CONTENT_FIELD_NAMES)
         field_classes = {"summary_zh": NewlineCharField, "summary_en": NewlineCharField}
         labels = {
             "title_zh": _("Title in Chinese"),

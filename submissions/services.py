@@ -68,27 +68,27 @@ class IncompleteNomination(NominationError):
         self.missing = missing
 
 
-# Content a nominator may set through create_nomination / update_nomination.
-CONTENT_FIELDS = frozenset(
-    {
-        "category",
-        "direction",
-        "title_zh",
-        "title_en",
-        "summary_zh",
-        "summary_en",
-        "description_zh",
-        "description_en",
-        "innovations_zh",
-        "innovations_en",
-        "indicators_zh",
-        "indicators_en",
-        "application_zh",
-        "application_en",
-        "trl",
-        "application_status",
-    }
+# Content a nominator may set through create_nomination / update_nomination, in the order the
+# form shows it (submissions.forms.NominationForm uses this list).
+CONTENT_FIELD_NAMES = (
+    "category",
+    "direction",
+    "title_zh",
+    "title_en",
+    "summary_zh",
+    "summary_en",
+    "description_zh",
+    "description_en",
+    "innovations_zh",
+    "innovations_en",
+    "indicators_zh",
+    "indicators_en",
+    "application_zh",
+    "application_en",
+    "trl",
+    "application_status",
 )
+CONTENT_FIELDS = frozenset(CONTENT_FIELD_NAMES)
 CODE_PREFIXES = {Category.Code.CUTTING_EDGE: "CE", Category.Code.INNOVATIVE: "IN"}
 
 
