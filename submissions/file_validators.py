@@ -127,6 +127,9 @@ _PDF_TAIL = 64 * 1024
 # meta) and the fragments' moof are left whole.
 _MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf", b"mvex"}
 _MP4_BOX_LIMIT = 100_000
+# A real movie nests moov/trak/mdia/minf/stbl: five levels. Deeper is a hostile file, refused
+# before it can exhaust the recursion.
+_MP4_DEPTH_LIMIT = 12
 
 
 @dataclass(frozen=True)
@@ -572,7 +575,6 @@ def _pdf_tail(fileobj, size: int) -> bytes:
 @dataclass(frozen=True)
 class _Box:
     type: bytes
-    start: int  # where its header starts
     body: int  # where its content starts (after the size, type, largesize, uuid)
     end: int
 
@@ -650,11 +652,16 @@ def _mp4_brand_ok(fileobj, ftyp: _Box) -> bool:
     return bool(brands & MP4_BRANDS)
 
 
-def _mp4_tree(fileobj, box: _Box, budget: list[int]) -> list:
+def _mp4_tree(fileobj, box: _Box, budget: list[int], depth: int = 1) -> list:
     """[(type, children)] of a container box, walking nested containers; ValueError when a
     container is not filled exactly by its children."""
+    if depth > _MP4_DEPTH_LIMIT:
+        raise ValueError("boxes nested too deep")
     return [
-        (child.type, _mp4_tree(fileobj, child, budget) if child.type in _MP4_CONTAINERS else [])
+        (
+            child.type,
+            _mp4_tree(fileobj, child, budget, depth + 1) if child.type in _MP4_CONTAINERS else [],
+        )
         for child in _mp4_boxes(fileobj, box.body, box.end, budget)
     ]
 
@@ -688,7 +695,7 @@ def _mp4_boxes(fileobj, start: int, end: int, budget: list[int]) -> list[_Box]:
             header_size += 16
         if box_size < header_size or position + box_size > end:
             raise ValueError("box outside its container")
-        boxes.append(_Box(box_type, position, position + header_size, position + box_size))
+        boxes.append(_Box(box_type, position + header_size, position + box_size))
         position += box_size
     return boxes
 

@@ -567,6 +567,18 @@ def test_an_mp4_that_is_not_well_formed_is_refused(data):
     assert error.code == "corrupt_video"
 
 
+def test_tracks_nested_without_end_are_refused_not_a_server_error():
+    nested = samples._full_box(b"tkhd", b"\x00" * 80)
+    for _level in range(5000):  # deeper than Python's recursion limit
+        nested = samples._box(b"trak", nested)
+    movie = samples._box(b"moov", samples._full_box(b"mvhd", b"\x00" * 96) + nested)
+    data = samples._ftyp() + samples._box(b"mdat", b"\x00" * 64) + movie
+
+    error = refusal(data, name="demo.mp4", kind=v.VIDEO)
+
+    assert error.code == "corrupt_video"
+
+
 def test_the_mp4_walk_reads_box_headers_and_seeks_over_the_media(tmp_path):
     path = tmp_path / "big.mp4"
     samples.write_sparse_mp4(path, 150 * 1024 * 1024)
