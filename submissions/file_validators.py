@@ -5,8 +5,9 @@ BytesIO), no models. Every refusal is a ValidationError whose message names the 
 reason in the active language, with a `code` for tests and callers.
 
 Nothing here reads a whole file into memory: sizes come from the file object (or a seek to its
-end), hashes and the MP4 box walk go in chunks, and a PDF is only parsed once it is within the
-document limit (20 MB by default).
+end), hashes go in chunks, the MP4 box walk reads box headers and seeks over their content, a
+PDF's end is read from the end, and a PDF is only parsed once it is within the document limit
+(20 MB by default).
 
 The limits are settings (WNEVC_UPLOAD_LIMITS, WNEVC_UPLOAD_MAX_PIXELS), so an edition can
 change them and tests can lower them.
@@ -112,6 +113,24 @@ _DANGEROUS_ACTIONS = {
 }
 _PDF_WALK_LIMIT = 200_000
 
+# PDF white space (ISO 32000-1, 7.2.2): all that may stand before the header (after a UTF-8
+# byte-order mark) and after the last end-of-file marker.
+PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+UTF8_BOM = b"\xef\xbb\xbf"
+PDF_EOF = b"%%EOF"
+# How far back from the end of a PDF a last %%EOF followed by other data is still recognised
+# as such (for a kinder message); the end itself is found however much white space follows.
+_PDF_TAIL = 64 * 1024
+
+# ISO BMFF boxes that hold only other boxes (ISO/IEC 14496-12): walked to check that their
+# children fill them exactly. Boxes with a header of their own before any children (stsd,
+# meta) and the fragments' moof are left whole.
+_MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf", b"mvex"}
+_MP4_BOX_LIMIT = 100_000
+# A real movie nests moov/trak/mdia/minf/stbl: five levels. Deeper is a hostile file, refused
+# before it can exhaust the recursion.
+_MP4_DEPTH_LIMIT = 12
+
 
 @dataclass(frozen=True)
 class CheckedFile:
@@ -193,8 +212,10 @@ def _refuse(message, code: str, **params):
 def sniff_format(fileobj) -> str | None:
     """The real format from the first bytes: 'pdf', 'jpeg', 'png', 'mp4', or None."""
     head = _read_head(fileobj, 1024)
-    # A PDF may have a little junk before the header; readers accept it within 1 KB.
-    if b"%PDF-" in head:
+    # A PDF starts with its header: only a byte-order mark and white space may come first. A
+    # header further in (readers look for it in the first kilobyte) is how a ZIP or a web page
+    # passes for a PDF, so it is not one here.
+    if pdf_header_offset(head) is not None:
         return PDF
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
@@ -202,6 +223,16 @@ def sniff_format(fileobj) -> str | None:
         return PNG
     if len(head) >= 12 and head[4:8] == b"ftyp":
         return MP4
+    return None
+
+
+def pdf_header_offset(head: bytes) -> int | None:
+    """Where `%PDF-` starts in the head, if only a UTF-8 byte-order mark and PDF white space
+    come before it; None otherwise."""
+    body = head[len(UTF8_BOM) :] if head.startswith(UTF8_BOM) else head
+    rest = body.lstrip(PDF_WHITESPACE)
+    if rest.startswith(b"%PDF-"):
+        return len(head) - len(rest)
     return None
 
 
@@ -264,6 +295,15 @@ def validate_upload(fileobj, *, name: str, kind: str, other_files_size: int = 0)
                 accepted=accepted_formats_text(kind),
                 kind=KIND_LABELS[kind],
             )
+        if PDF in ACCEPTED_FORMATS[kind] and b"%PDF-" in _read_head(fileobj, 1024):
+            _refuse(
+                _(
+                    "“%(name)s” does not begin as a PDF: other data comes before the PDF "
+                    "header. Please save or export it again as a plain PDF."
+                ),
+                "pdf_not_at_start",
+                name=name,
+            )
         _refuse(
             _(
                 "The content of “%(name)s” is not a file type we accept. Only %(accepted)s "
@@ -308,9 +348,11 @@ def validate_upload(fileobj, *, name: str, kind: str, other_files_size: int = 0)
 
 
 def check_pdf(fileobj, *, name: str) -> None:
-    """Parse with pypdf; refuse corrupt, encrypted, or active (scripts, launches, files) PDFs."""
+    """Parse with pypdf; refuse corrupt, encrypted, or active (scripts, launches, files) PDFs,
+    and any data after the document's end."""
     from pypdf import PdfReader  # imported here: only uploads need it
 
+    check_pdf_ending(fileobj, name=name)
     page_count, active = 0, set()
     fileobj.seek(0)
     try:
@@ -473,47 +515,189 @@ def _refuse_bomb(name: str, width: int | None, height: int | None, limit: int) -
     )
 
 
-def check_mp4(fileobj, *, name: str, size: int) -> None:
-    """Walk the top-level ISO BMFF boxes (headers only): ftyp first with an MP4 brand, box
-    sizes consistent up to the end of the file, and a movie header (moov)."""
-    damaged = _("“%(name)s” is not a readable MP4 video: the file is damaged or incomplete.")
-    fileobj.seek(0)
-    position = 0
-    boxes = []
+def check_pdf_ending(fileobj, *, name: str) -> None:
+    """Nothing but white space may follow the last %%EOF (an incremental update adds a section
+    and a %%EOF of its own; the last one counts). Data after it is invisible in a reader and
+    can be anything: a ZIP, a web page, another document."""
+    problem = pdf_ending_problem(fileobj)
+    if problem == "trailing_data":
+        _refuse(
+            _(
+                "“%(name)s” has other data after the end of the PDF, which is not accepted. "
+                "Please save or export it again as a plain PDF."
+            ),
+            "pdf_trailing_data",
+            name=name,
+        )
+    if problem == "no_end":
+        _refuse(
+            _("“%(name)s” is not a readable PDF: the file is damaged or incomplete."),
+            "corrupt_pdf",
+            name=name,
+        )
+
+
+def pdf_ending_problem(fileobj) -> str | None:
+    """None when the file ends with %%EOF and white space; 'trailing_data' when a %%EOF near the
+    end is followed by something else; 'no_end' when there is none (a file cut short).
+
+    Reads from the end only: the white space at the end, then at most _PDF_TAIL bytes."""
     try:
-        while position < size:
-            fileobj.seek(position)
-            header = fileobj.read(16)
-            if len(header) < 8:
-                raise ValueError("truncated box header")
-            box_size = int.from_bytes(header[0:4], "big")
-            box_type = header[4:8]
-            if box_size == 1:  # 64-bit size follows
-                if len(header) < 16:
-                    raise ValueError("truncated large box header")
-                box_size = int.from_bytes(header[8:16], "big")
-            elif box_size == 0:  # the box runs to the end of the file
-                box_size = size - position
-            if box_size < 8 or position + box_size > size:
-                raise ValueError("box outside the file")
-            if not boxes:
-                if box_type != b"ftyp":
-                    raise ValueError("no ftyp box first")
-                fileobj.seek(position + 8)
-                ftyp = fileobj.read(min(box_size - 8, 256))
-                brands = {ftyp[0:4]} | {ftyp[i : i + 4] for i in range(8, len(ftyp) - 3, 4)}
-                if not brands & MP4_BRANDS:
-                    raise ValueError("not an MP4 brand")
-            boxes.append(box_type)
-            position += box_size
-            if len(boxes) > 10_000:
-                raise ValueError("too many boxes")
-    except ValueError:
-        _refuse(damaged, "corrupt_video", name=name)
+        tail = _pdf_tail(fileobj, file_size(fileobj))
     finally:
         fileobj.seek(0)
-    if b"moov" not in boxes:
-        _refuse(damaged, "corrupt_video", name=name)
+    if tail.endswith(PDF_EOF):
+        return None
+    if PDF_EOF in tail:
+        return "trailing_data"
+    return "no_end"
+
+
+def _pdf_tail(fileobj, size: int) -> bytes:
+    """The last _PDF_TAIL bytes (or fewer, in a small file) before the white space at the end."""
+    end = size
+    while end > 0:
+        start = max(0, end - _PDF_TAIL)
+        fileobj.seek(start)
+        kept = fileobj.read(end - start).rstrip(PDF_WHITESPACE)
+        if kept:
+            if start > 0 and len(kept) < _PDF_TAIL:
+                # The white space ended near the start of this read: take the bytes before it
+                # too, so a marker across the boundary is seen whole.
+                before = max(0, start - (_PDF_TAIL - len(kept)))
+                fileobj.seek(before)
+                kept = fileobj.read(start - before) + kept
+            return kept
+        end = start
+    return b""
+
+
+@dataclass(frozen=True)
+class _Box:
+    type: bytes
+    body: int  # where its content starts (after the size, type, largesize, uuid)
+    end: int
+
+
+def check_mp4(fileobj, *, name: str, size: int) -> None:
+    """An MP4 is a well-formed ISO base media file: ftyp first with an MP4 brand, top-level box
+    sizes that add up to the file's size exactly, one moov whose containers are filled exactly
+    by their children, at least one track (trak with tkhd and mdia), and media data (an mdat
+    that is not empty; for a fragmented MP4 the fragments' mdat). Only box headers are read:
+    the media is sought over, never loaded."""
+    try:
+        problem = mp4_problem(fileobj, size)
+    finally:
+        fileobj.seek(0)
+    if problem == "damaged":
+        _refuse(
+            _("“%(name)s” is not a readable MP4 video: the file is damaged or incomplete."),
+            "corrupt_video",
+            name=name,
+        )
+    if problem == "no_track":
+        _refuse(
+            _(
+                "“%(name)s” is not a playable MP4 video: it has no track (no picture or sound). "
+                "Please export the video again."
+            ),
+            "video_without_track",
+            name=name,
+        )
+    if problem == "no_media":
+        _refuse(
+            _(
+                "“%(name)s” is not a playable MP4 video: it holds no media data. Please export "
+                "the video again."
+            ),
+            "video_without_media",
+            name=name,
+        )
+
+
+def mp4_problem(fileobj, size: int) -> str | None:
+    """None for a well-formed MP4, else 'damaged', 'no_track' or 'no_media'."""
+    budget = [_MP4_BOX_LIMIT]
+    try:
+        top = _mp4_boxes(fileobj, 0, size, budget)
+    except ValueError:
+        return "damaged"
+    if not top or top[0].type != b"ftyp" or not _mp4_brand_ok(fileobj, top[0]):
+        return "damaged"
+    movies = [box for box in top if box.type == b"moov"]
+    if len(movies) != 1:  # exactly one movie box (ISO/IEC 14496-12, 8.2.1)
+        return "damaged"
+    try:
+        movie = _mp4_tree(fileobj, movies[0], budget)
+    except ValueError:
+        return "damaged"
+    tracks = [children for kind, children in movie if kind == b"trak"]
+    if not any(kind == b"mvhd" for kind, _children in movie):
+        return "damaged"
+    if not tracks:
+        return "no_track"
+    for track in tracks:
+        kinds = {kind for kind, _children in track}
+        if not {b"tkhd", b"mdia"} <= kinds:
+            return "damaged"
+    if not any(box.type == b"mdat" and box.end > box.body for box in top):
+        return "no_media"
+    return None
+
+
+def _mp4_brand_ok(fileobj, ftyp: _Box) -> bool:
+    fileobj.seek(ftyp.body)
+    content = fileobj.read(min(ftyp.end - ftyp.body, 256))
+    brands = {content[0:4]} | {content[i : i + 4] for i in range(8, len(content) - 3, 4)}
+    return bool(brands & MP4_BRANDS)
+
+
+def _mp4_tree(fileobj, box: _Box, budget: list[int], depth: int = 1) -> list:
+    """[(type, children)] of a container box, walking nested containers; ValueError when a
+    container is not filled exactly by its children."""
+    if depth > _MP4_DEPTH_LIMIT:
+        raise ValueError("boxes nested too deep")
+    return [
+        (
+            child.type,
+            _mp4_tree(fileobj, child, budget, depth + 1) if child.type in _MP4_CONTAINERS else [],
+        )
+        for child in _mp4_boxes(fileobj, box.body, box.end, budget)
+    ]
+
+
+def _mp4_boxes(fileobj, start: int, end: int, budget: list[int]) -> list[_Box]:
+    """The boxes from start to end, which they must fill exactly (ValueError otherwise).
+
+    size 1: a 64-bit size follows the type; size 0: the box runs to the end (of the file, or of
+    its container); type uuid: 16 bytes of extended type follow."""
+    boxes = []
+    position = start
+    while position < end:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ValueError("too many boxes")
+        fileobj.seek(position)
+        header = fileobj.read(min(16, end - position))
+        if len(header) < 8:
+            raise ValueError("truncated box header")
+        box_size = int.from_bytes(header[0:4], "big")
+        box_type = header[4:8]
+        header_size = 8
+        if box_size == 1:
+            if len(header) < 16:
+                raise ValueError("truncated large box header")
+            box_size = int.from_bytes(header[8:16], "big")
+            header_size = 16
+        elif box_size == 0:
+            box_size = end - position
+        if box_type == b"uuid":
+            header_size += 16
+        if box_size < header_size or position + box_size > end:
+            raise ValueError("box outside its container")
+        boxes.append(_Box(box_type, position + header_size, position + box_size))
+        position += box_size
+    return boxes
 
 
 def validate_video_url(url: str) -> str:

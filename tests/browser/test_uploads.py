@@ -158,3 +158,51 @@ def test_a_large_upload_shows_its_progress(page, media, draft, tmp_path, shots):
         timeout=60_000
     )
     assert Attachment.objects.get().size == 6 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("language", "report_refusal", "video_refusal"),
+    [
+        (
+            "en",
+            "“report.pdf” has other data after the end of the PDF, which is not accepted. Please "
+            "save or export it again as a plain PDF.",
+            "“demo.mp4” is not a readable MP4 video: the file is damaged or incomplete.",
+        ),
+        (
+            "zh-hans",
+            "“report.pdf”在 PDF 结束之后还附有其他数据，不予接受。请重新保存或导出为普通 PDF "
+            "文件后上传。",
+            "“demo.mp4”不是可读取的 MP4 视频：文件已损坏或不完整。",
+        ),
+    ],
+)
+def test_files_that_are_more_than_they_claim_are_refused_beside_their_control(
+    page, media, draft, tmp_path, language, report_refusal, video_refusal
+):
+    user, nomination = draft
+    report = tmp_path / "report.pdf"
+    report.write_bytes(samples.pdf_bytes() + samples.SCRIPT_PAGE)
+    video = tmp_path / "demo.mp4"
+    video.write_bytes(samples.html_in_moov_mp4_bytes())
+    sign_in(page, user, language)
+    page.goto(f"/{language}/my/nominations/{nomination.code}/edit/")
+    title = page.locator("#id_title_en")
+    title.fill("A title typed but not saved yet")
+
+    page.locator("#file-technical_report").set_input_files(str(report))
+    page.get_by_test_id("upload-technical_report").locator("button[type=submit]").click()
+    report_error = page.get_by_test_id("upload-error-technical_report")
+    report_error.filter(has_text="report.pdf").wait_for()
+    page.locator("#file-video").set_input_files(str(video))
+    page.get_by_test_id("upload-video").locator("button[type=submit]").click()
+    video_error = page.get_by_test_id("upload-error-video")
+    video_error.filter(has_text="demo.mp4").wait_for()
+
+    assert (report_error.inner_text(), video_error.inner_text()) == (
+        report_refusal,
+        video_refusal,
+    )
+    assert title.input_value() == "A title typed but not saved yet"
+    assert Attachment.objects.count() == 0
+    assert not media.exists() or not any(media.rglob("*.*"))

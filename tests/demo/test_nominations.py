@@ -10,6 +10,7 @@ from core.models import AuditEvent
 from demo import nominations_content as content
 from demo.nominations import plan
 from submissions.completeness import maturity_warnings, missing_items
+from submissions.file_validators import validate_upload
 from submissions.models import Attachment, FormalCheck, Nomination, Recommendation, StateChange
 from submissions.states import Channel, NominationState
 
@@ -102,6 +103,16 @@ def test_every_nomination_has_people_patents_and_small_pdfs():
             data = handle.read()
         assert data.startswith(b"%PDF")
         assert form.size == len(data) < 20_000
+        # The seeded files pass the checks a nominator's upload passes.
+        for attachment in nomination.attachments.all():
+            with attachment.file.open("rb") as handle:
+                checked = validate_upload(
+                    handle, name=attachment.original_name, kind=attachment.kind
+                )
+            assert (checked.content_type, checked.size) == (
+                attachment.content_type,
+                attachment.size,
+            )
 
 
 def test_expert_recommendations_keep_two_per_category_per_expert_with_statements():

@@ -113,6 +113,15 @@ def test_a_name_with_a_line_break_is_refused_or_cleaned_never_a_server_error(own
         ("evidence", "photo.png", samples.png_bomb_bytes(), "image/png"),
         ("technical_report", "report.pdf", samples.javascript_pdf_bytes(), "application/pdf"),
         ("technical_report", "report.pdf", samples.launch_pdf_bytes(), "application/pdf"),
+        ("technical_report", "report.pdf", samples.zip_with_pdf_bytes(), "application/pdf"),
+        (
+            "technical_report",
+            "report.pdf",
+            samples.script_page_then_pdf_bytes(),
+            "application/pdf",
+        ),
+        ("evidence", "letter.pdf", samples.pdf_bytes() + HTML, "application/pdf"),
+        ("video", "demo.mp4", samples.html_in_moov_mp4_bytes(), "video/mp4"),
     ],
     ids=[
         "html-as-png",
@@ -123,6 +132,10 @@ def test_a_name_with_a_line_break_is_refused_or_cleaned_never_a_server_error(own
         "png-bomb",
         "pdf-js",
         "pdf-launch",
+        "zip-with-pdf-inside",
+        "script-page-then-pdf",
+        "pdf-then-html",
+        "html-in-moov-mp4",
     ],
 )
 def test_spoofed_bombs_and_active_files_are_refused_and_not_stored(
@@ -161,8 +174,20 @@ def open_notice(db):
         ("evidence.pdf", samples.javascript_pdf_bytes()),
         ("evidence.pdf", zip_bomb()),
         ("evidence.png", samples.png_bomb_bytes()),
+        ("evidence.pdf", samples.zip_with_pdf_bytes()),
+        ("evidence.pdf", samples.script_page_then_pdf_bytes()),
+        ("evidence.pdf", samples.pdf_bytes() + HTML),
     ],
-    ids=["html-as-png", "svg-as-png", "pdf-js", "zip-bomb", "png-bomb"],
+    ids=[
+        "html-as-png",
+        "svg-as-png",
+        "pdf-js",
+        "zip-bomb",
+        "png-bomb",
+        "zip-with-pdf-inside",
+        "script-page-then-pdf",
+        "pdf-then-html",
+    ],
 )
 def test_a_hostile_objection_file_is_refused_and_the_form_keeps_the_text(open_notice, name, data):
     response = Client().post(

@@ -123,24 +123,109 @@ def _box(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", 8 + len(payload)) + kind + payload
 
 
+def _full_box(kind: bytes, payload: bytes = b"", *, flags: int = 0) -> bytes:
+    """A box that starts with a version byte and three bytes of flags."""
+    return _box(kind, struct.pack(">I", flags) + payload)
+
+
+def _video_track(*, samples: int = 1) -> bytes:
+    """trak as an encoder writes it: header, media header, handler, and an (almost empty)
+    sample table; the sample description and tables are leaves the check does not open."""
+    count = struct.pack(">I", samples)
+    stbl = _box(
+        b"stbl",
+        _full_box(b"stsd", struct.pack(">I", 0))
+        + _full_box(b"stts", count + (struct.pack(">II", 1, 512) if samples else b""))
+        + _full_box(b"stsc", count + (struct.pack(">III", 1, 1, 1) if samples else b""))
+        + _full_box(b"stsz", struct.pack(">I", 0) + count + b"\x00\x00\x04\x00" * samples)
+        + _full_box(b"stco", count + struct.pack(">I", 48) * samples),
+    )
+    dinf = _box(b"dinf", _full_box(b"dref", struct.pack(">I", 1) + _full_box(b"url ", flags=1)))
+    minf = _box(b"minf", _full_box(b"vmhd", b"\x00" * 8, flags=1) + dinf + stbl)
+    hdlr = _full_box(b"hdlr", b"\x00" * 4 + b"vide" + b"\x00" * 12 + b"VideoHandler\x00")
+    mdia = _box(b"mdia", _full_box(b"mdhd", b"\x00" * 20) + hdlr + minf)
+    return _box(b"trak", _full_box(b"tkhd", b"\x00" * 80, flags=3) + mdia)
+
+
+def _ftyp(brand: bytes = b"isom") -> bytes:
+    return _box(b"ftyp", brand + b"\x00\x00\x02\x00" + brand + b"mp41")
+
+
+def _movie(*extra: bytes, samples: int = 1) -> bytes:
+    return _box(
+        b"moov", _full_box(b"mvhd", b"\x00" * 96) + _video_track(samples=samples) + b"".join(extra)
+    )
+
+
 def mp4_bytes(media_size: int = 1024, brand: bytes = b"isom") -> bytes:
-    """ftyp + mdat + moov: the top-level shape of a real MP4 (the media is zeros)."""
-    ftyp = _box(b"ftyp", brand + b"\x00\x00\x02\x00" + brand + b"mp41")
-    mdat = _box(b"mdat", b"\x00" * media_size)
-    moov = _box(b"moov", _box(b"mvhd", b"\x00" * 100))
-    return ftyp + mdat + moov
+    """ftyp + mdat + moov with one video track: the shape of a real MP4 (the media is zeros)."""
+    return _ftyp(brand) + _box(b"mdat", b"\x00" * media_size) + _movie()
+
+
+def fragmented_mp4_bytes(fragments: int = 2, media_size: int = 512) -> bytes:
+    """A fragmented MP4 (as streaming encoders and browsers' MediaRecorder write): the moov
+    declares the track and mvex with an empty sample table, the media follows in moof + mdat."""
+    movie = _movie(_box(b"mvex", _full_box(b"trex", b"\x00" * 20)), samples=0)
+    out = _box(b"ftyp", b"iso5\x00\x00\x02\x00iso5iso6mp41") + movie
+    for number in range(1, fragments + 1):
+        traf = _box(
+            b"traf",
+            _full_box(b"tfhd", struct.pack(">I", 1), flags=0x020000)
+            + _full_box(b"trun", struct.pack(">II", 1, media_size), flags=0x000201),
+        )
+        out += _box(b"moof", _full_box(b"mfhd", struct.pack(">I", number)) + traf)
+        out += _box(b"mdat", b"\x00" * media_size)
+    return out
 
 
 def write_sparse_mp4(path, size: int) -> None:
     """An MP4 of `size` bytes on disk without writing its media: a sparse 64-bit mdat box."""
-    ftyp = _box(b"ftyp", b"isom\x00\x00\x02\x00isommp41")
-    moov = _box(b"moov", _box(b"mvhd", b"\x00" * 100))
+    ftyp = _ftyp()
+    moov = _movie()
     mdat_size = size - len(ftyp) - len(moov)
     with open(path, "wb") as out:
         out.write(ftyp)
         out.write(struct.pack(">I", 1) + b"mdat" + struct.pack(">Q", mdat_size))
         out.seek(len(ftyp) + mdat_size)
         out.write(moov)
+
+
+# --- files that claim to be what they are not (issue 9, part 7) -------------------------------
+
+SCRIPT_PAGE = b"<html><body><script>alert(document.cookie)</script></body></html>\n"
+
+
+def zip_with_pdf_bytes() -> bytes:
+    """A ZIP archive whose first entry, stored uncompressed, is a PDF: the PDF header sits
+    within the first kilobyte, where a lenient reader looks for it."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("report.pdf", pdf_bytes())
+    return out.getvalue()
+
+
+def script_page_then_pdf_bytes() -> bytes:
+    """A web page with a script, then a whole PDF."""
+    return SCRIPT_PAGE + pdf_bytes()
+
+
+def html_in_moov_mp4_bytes() -> bytes:
+    """70 bytes that start like an MP4 (ftyp) and whose moov box holds a web page."""
+    page = b"<html><script>alert('x')</script></html>\r\n"
+    data = _box(b"ftyp", b"isom\x00\x00\x00\x00isom") + _box(b"moov", page)
+    assert len(data) == 70
+    return data
+
+
+def incrementally_updated_pdf_bytes() -> bytes:
+    """A PDF saved again with an incremental update: a second section and a second %%EOF."""
+    writer = PdfWriter(io.BytesIO(pdf_bytes()), incremental=True)
+    writer.add_metadata({"/Title": "Technical report, revised"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 WINDOWS_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200

@@ -313,3 +313,279 @@ def test_a_video_link_must_be_a_public_web_address():
 def test_accept_attribute_lists_the_extensions_of_the_kind():
     assert v.accept_attribute(v.RECOMMENDATION_FORM) == ".jpeg,.jpg,.pdf,.png"
     assert v.accept_attribute(v.VIDEO) == ".mp4"
+
+
+# --- files that are exactly what they claim (issue 9, part 7) ----------------------------------
+
+
+class CountingReads:
+    """A file that counts the bytes read from it: the checks must not read a file whole."""
+
+    def __init__(self, fileobj):
+        self.fileobj = fileobj
+        self.bytes_read = 0
+
+    def read(self, *args):
+        chunk = self.fileobj.read(*args)
+        self.bytes_read += len(chunk)
+        return chunk
+
+    def seek(self, *args):
+        return self.fileobj.seek(*args)
+
+    def tell(self):
+        return self.fileobj.tell()
+
+
+def test_a_zip_archive_with_a_pdf_in_its_first_kilobyte_is_refused_as_a_zip():
+    data = samples.zip_with_pdf_bytes()
+    assert data.startswith(b"PK\x03\x04") and data.index(b"%PDF-") < 1024
+
+    error = refusal(data, name="report.pdf", kind=v.TECHNICAL_REPORT)
+
+    assert error.code == "refused_type"
+    assert error.messages == [
+        "“report.pdf” is a ZIP archive or Office document, whatever its name says. Only PDF "
+        "files are accepted for the technical report."
+    ]
+
+
+def test_a_web_page_with_a_script_and_then_a_pdf_is_refused_as_a_web_page():
+    data = samples.script_page_then_pdf_bytes()
+    assert data.startswith(b"<html><body><script>")
+
+    error = refusal(data, name="report.pdf", kind=v.TECHNICAL_REPORT)
+
+    assert error.code == "refused_type"
+    assert error.messages == [
+        "“report.pdf” is a web page or XML file, whatever its name says. Only PDF files are "
+        "accepted for the technical report."
+    ]
+
+
+def test_other_data_before_the_pdf_header_is_refused_in_both_languages():
+    data = b"Prepended by a mail gateway\n" + samples.pdf_bytes()
+
+    english = refusal(data, name="report.pdf", kind=v.TECHNICAL_REPORT)
+    with translation.override("zh-hans"):
+        chinese = refusal(data, name="report.pdf", kind=v.TECHNICAL_REPORT)
+
+    assert english.code == chinese.code == "pdf_not_at_start"
+    assert english.messages == [
+        "“report.pdf” does not begin as a PDF: other data comes before the PDF header. Please "
+        "save or export it again as a plain PDF."
+    ]
+    assert chinese.messages == [
+        "“report.pdf”的开头不是 PDF：PDF 文件头之前还有其他数据。请重新保存或导出为普通 PDF "
+        "文件后上传。"
+    ]
+
+
+def test_a_byte_order_mark_and_white_space_before_the_header_are_accepted():
+    data = b"\xef\xbb\xbf\r\n  " + samples.pdf_bytes()
+
+    checked = v.validate_upload(io.BytesIO(data), name="report.pdf", kind=v.TECHNICAL_REPORT)
+
+    assert (checked.format, checked.size) == ("pdf", len(data))
+
+
+def test_a_byte_order_mark_alone_does_not_let_other_data_through():
+    data = b"\xef\xbb\xbfx" + samples.pdf_bytes()
+
+    error = refusal(data, name="report.pdf", kind=v.TECHNICAL_REPORT)
+
+    assert error.code == "pdf_not_at_start"
+
+
+def test_a_pdf_with_an_incremental_update_is_accepted_its_last_eof_counts():
+    data = samples.incrementally_updated_pdf_bytes()
+    assert data.count(b"%%EOF") == 2
+
+    checked = v.validate_upload(io.BytesIO(data), name="report.pdf", kind=v.TECHNICAL_REPORT)
+
+    assert (checked.format, checked.size) == ("pdf", len(data))
+
+
+@pytest.mark.parametrize(
+    "white_space",
+    [
+        b"\r\n\x00\x00 \t\n" * 20_000,  # 140 KB: more than one read from the end
+        b" " * (64 * 1024 - 3),  # the first read from the end starts inside "%%EOF"
+    ],
+    ids=["long", "marker-across-reads"],
+)
+def test_white_space_after_the_last_eof_is_accepted(white_space):
+    data = samples.pdf_bytes() + white_space
+
+    checked = v.validate_upload(io.BytesIO(data), name="report.pdf", kind=v.TECHNICAL_REPORT)
+
+    assert checked.size == len(data)
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        samples.SCRIPT_PAGE,
+        b"PK\x03\x04\x14\x00\x00\x00 an archive appended after the document",
+        b"%",  # a single byte is enough to carry a payload's start
+    ],
+    ids=["web-page", "zip", "one-byte"],
+)
+def test_a_pdf_with_data_after_its_end_is_refused(trailer):
+    error = refusal(samples.pdf_bytes() + trailer, name="report.pdf", kind=v.TECHNICAL_REPORT)
+
+    assert error.code == "pdf_trailing_data"
+    assert error.messages == [
+        "“report.pdf” has other data after the end of the PDF, which is not accepted. Please "
+        "save or export it again as a plain PDF."
+    ]
+
+
+def test_data_after_an_incremental_update_is_refused_in_chinese():
+    data = samples.incrementally_updated_pdf_bytes() + b"\n<script>alert(1)</script>\n"
+
+    with translation.override("zh-hans"):
+        error = refusal(data, name="报告.pdf", kind=v.EVIDENCE)
+
+    assert error.code == "pdf_trailing_data"
+    assert error.messages == [
+        "“报告.pdf”在 PDF 结束之后还附有其他数据，不予接受。请重新保存或导出为普通 PDF 文件后上传。"
+    ]
+
+
+def test_a_pdf_without_an_end_marker_is_damaged():
+    data = samples.pdf_bytes().rstrip().removesuffix(b"%%EOF")
+
+    error = refusal(data, name="report.pdf", kind=v.TECHNICAL_REPORT)
+
+    assert error.code == "corrupt_pdf"
+
+
+def test_the_end_of_a_large_pdf_is_read_from_the_end_only():
+    data = samples.pdf_bytes()
+    padded = data[:9] + b"%" + b"x" * (8 * 1024 * 1024) + b"\n" + data[9:]  # an 8 MB comment
+    fileobj = CountingReads(io.BytesIO(padded))
+
+    problem = v.pdf_ending_problem(fileobj)
+
+    assert problem is None
+    assert fileobj.bytes_read <= 2 * 64 * 1024  # of 8 MB
+    assert fileobj.tell() == 0
+
+
+def test_a_70_byte_mp4_whose_movie_box_holds_a_web_page_is_refused_in_both_languages():
+    data = samples.html_in_moov_mp4_bytes()
+    assert (len(data), data[4:8], data[28:34]) == (70, b"ftyp", b"<html>")
+
+    english = refusal(data, name="demo.mp4", kind=v.VIDEO)
+    with translation.override("zh-hans"):
+        chinese = refusal(data, name="demo.mp4", kind=v.VIDEO)
+
+    assert english.code == chinese.code == "corrupt_video"
+    assert english.messages == [
+        "“demo.mp4” is not a readable MP4 video: the file is damaged or incomplete."
+    ]
+    assert chinese.messages == ["“demo.mp4”不是可读取的 MP4 视频：文件已损坏或不完整。"]
+
+
+def test_a_fragmented_mp4_is_accepted():
+    data = samples.fragmented_mp4_bytes(fragments=3)
+
+    checked = v.validate_upload(io.BytesIO(data), name="live.mp4", kind=v.VIDEO)
+
+    assert (checked.format, checked.content_type, checked.size) == ("mp4", "video/mp4", len(data))
+
+
+def test_an_mp4_without_a_track_is_refused_in_both_languages():
+    movie = samples._box(b"moov", samples._full_box(b"mvhd", b"\x00" * 96))
+    data = samples._ftyp() + samples._box(b"mdat", b"\x00" * 64) + movie
+
+    english = refusal(data, name="demo.mp4", kind=v.VIDEO)
+    with translation.override("zh-hans"):
+        chinese = refusal(data, name="demo.mp4", kind=v.VIDEO)
+
+    assert english.code == chinese.code == "video_without_track"
+    assert english.messages == [
+        "“demo.mp4” is not a playable MP4 video: it has no track (no picture or sound). Please "
+        "export the video again."
+    ]
+    assert chinese.messages == [
+        "“demo.mp4”不是可播放的 MP4 视频：其中没有任何轨道（既无画面也无声音）。"
+        "请重新导出视频后上传。"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        samples._ftyp() + samples._movie(),  # no mdat at all
+        samples._ftyp() + samples._box(b"mdat", b"") + samples._movie(),  # an empty mdat
+        # fragments announced, none sent
+        samples._ftyp() + samples._movie(samples._box(b"mvex", b""), samples=0),
+    ],
+    ids=["no-mdat", "empty-mdat", "fragmented-without-fragments"],
+)
+def test_an_mp4_without_media_data_is_refused(data):
+    error = refusal(data, name="demo.mp4", kind=v.VIDEO)
+
+    assert error.code == "video_without_media"
+    assert error.messages == [
+        "“demo.mp4” is not a playable MP4 video: it holds no media data. Please export the "
+        "video again."
+    ]
+
+
+def _inconsistent_track() -> bytes:
+    """A moov whose trak claims 4 bytes more than it holds: moov's children overrun it."""
+    movie = bytearray(samples._movie())
+    trak = movie.index(b"trak") - 4
+    size = int.from_bytes(movie[trak : trak + 4], "big")
+    movie[trak : trak + 4] = (size + 4).to_bytes(4, "big")
+    return samples._ftyp() + samples._box(b"mdat", b"\x00" * 64) + bytes(movie)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        samples.mp4_bytes() + b"<html>",  # bytes after the last box
+        samples.mp4_bytes() + samples._movie(),  # two movie boxes
+        _inconsistent_track(),
+        # a track without its media box
+        samples._ftyp()
+        + samples._box(b"mdat", b"\x00" * 64)
+        + samples._box(
+            b"moov",
+            samples._full_box(b"mvhd", b"\x00" * 96)
+            + samples._box(b"trak", samples._full_box(b"tkhd", b"\x00" * 80)),
+        ),
+    ],
+    ids=["trailing-bytes", "two-moov", "trak-overruns-moov", "trak-without-mdia"],
+)
+def test_an_mp4_that_is_not_well_formed_is_refused(data):
+    error = refusal(data, name="demo.mp4", kind=v.VIDEO)
+
+    assert error.code == "corrupt_video"
+
+
+def test_tracks_nested_without_end_are_refused_not_a_server_error():
+    nested = samples._full_box(b"tkhd", b"\x00" * 80)
+    for _level in range(5000):  # deeper than Python's recursion limit
+        nested = samples._box(b"trak", nested)
+    movie = samples._box(b"moov", samples._full_box(b"mvhd", b"\x00" * 96) + nested)
+    data = samples._ftyp() + samples._box(b"mdat", b"\x00" * 64) + movie
+
+    error = refusal(data, name="demo.mp4", kind=v.VIDEO)
+
+    assert error.code == "corrupt_video"
+
+
+def test_the_mp4_walk_reads_box_headers_and_seeks_over_the_media(tmp_path):
+    path = tmp_path / "big.mp4"
+    samples.write_sparse_mp4(path, 150 * 1024 * 1024)
+
+    with open(path, "rb") as raw:
+        fileobj = CountingReads(raw)
+        problem = v.mp4_problem(fileobj, 150 * 1024 * 1024)
+
+    assert problem is None
+    assert fileobj.bytes_read < 4096

@@ -134,6 +134,36 @@ def test_without_javascript_the_upload_comes_back_to_the_page(owner_client, nomi
     assert Attachment.objects.filter(kind="recommendation_form").count() == 1
 
 
+@pytest.mark.parametrize(
+    ("kind", "name", "data", "content_type"),
+    [
+        (
+            "technical_report",
+            "report.pdf",
+            samples.incrementally_updated_pdf_bytes(),
+            "application/pdf",
+        ),
+        ("video", "demo.mp4", samples.mp4_bytes(), "video/mp4"),
+        ("video", "live.mp4", samples.fragmented_mp4_bytes(), "video/mp4"),
+    ],
+    ids=["pdf-with-incremental-update", "mp4", "fragmented-mp4"],
+)
+def test_well_formed_pdfs_and_videos_are_stored(
+    owner_client, nomination, kind, name, data, content_type
+):
+    response = upload(owner_client, nomination, kind, name, data)
+
+    assert response.status_code == 200, response.json()
+    attachment = Attachment.objects.get(nomination=nomination)
+    assert (attachment.kind, attachment.content_type, attachment.size) == (
+        kind,
+        content_type,
+        len(data),
+    )
+    with default_storage.open(attachment.file.name, "rb") as stored:
+        assert stored.read() == data
+
+
 # --- refused uploads: the message, and nothing stored --------------------------------------------
 
 REFUSALS = [
@@ -183,6 +213,37 @@ REFUSALS = [
         "“report.mp4” is an MP4 video; only PDF files are accepted for the technical report.",
         id="video-as-report",
     ),
+    pytest.param(
+        "technical_report",
+        "report.pdf",
+        samples.zip_with_pdf_bytes(),
+        "“report.pdf” is a ZIP archive or Office document, whatever its name says. Only PDF "
+        "files are accepted for the technical report.",
+        id="zip-with-a-pdf-inside",
+    ),
+    pytest.param(
+        "technical_report",
+        "report.pdf",
+        samples.script_page_then_pdf_bytes(),
+        "“report.pdf” is a web page or XML file, whatever its name says. Only PDF files are "
+        "accepted for the technical report.",
+        id="script-page-then-pdf",
+    ),
+    pytest.param(
+        "evidence",
+        "letter.pdf",
+        samples.pdf_bytes() + samples.SCRIPT_PAGE,
+        "“letter.pdf” has other data after the end of the PDF, which is not accepted. Please "
+        "save or export it again as a plain PDF.",
+        id="pdf-then-script-page",
+    ),
+    pytest.param(
+        "video",
+        "demo.mp4",
+        samples.html_in_moov_mp4_bytes(),
+        "“demo.mp4” is not a readable MP4 video: the file is damaged or incomplete.",
+        id="70-byte-mp4-with-a-web-page",
+    ),
 ]
 
 
@@ -216,6 +277,31 @@ def test_a_refusal_is_in_chinese_on_the_chinese_pages(settings, owner_client, no
         "“report.pdf”实际上是Windows 程序，与文件名无关。技术报告仅接受 PDF 格式的文件。"
     )
     assert stored_files(settings) == []
+
+
+def test_without_javascript_a_polyglot_is_refused_on_the_page_in_chinese(
+    settings, owner_client, nomination
+):
+    before = Nomination.objects.values("version", "title_zh", "title_en").get(pk=nomination.pk)
+
+    response = owner_client.post(
+        url("submissions:attachment_upload", "zh-hans", code=nomination.code, kind="video"),
+        {"file": SimpleUploadedFile("演示.mp4", samples.html_in_moov_mp4_bytes())},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [
+        (
+            url("submissions:nomination_detail", "zh-hans", code=nomination.code) + "#attachments",
+            302,
+        )
+    ]
+    assert "“演示.mp4”不是可读取的 MP4 视频：文件已损坏或不完整。" in response.content.decode()
+    assert Attachment.objects.count() == 0
+    assert stored_files(settings) == []
+    assert Nomination.objects.values("version", "title_zh", "title_en").get(pk=nomination.pk) == (
+        before
+    )
 
 
 def test_an_oversized_file_is_refused_while_it_is_received(settings, owner_client, nomination):

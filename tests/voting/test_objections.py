@@ -148,6 +148,37 @@ def test_bad_file_gets_a_message_and_the_text_is_kept(client, notice):
     assert Objection.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("language", "data", "message"),
+    [
+        (
+            "en",
+            PDF + b"PK\x03\x04\x14\x00 an archive after the document",
+            "“evidence.pdf” has other data after the end of the PDF, which is not accepted. "
+            "Please save or export it again as a plain PDF.",
+        ),
+        (
+            "zh-hans",
+            b"<html><body><script>alert(1)</script></body></html>" + PDF,
+            "“evidence.pdf”实际上是网页或 XML 文件，与文件名无关。",
+        ),
+    ],
+    ids=["pdf-then-zip", "script-page-then-pdf"],
+)
+def test_a_file_that_is_more_than_a_pdf_is_refused_and_the_text_is_kept(
+    client, notice, language, data, message
+):
+    data = form_data(file=SimpleUploadedFile("evidence.pdf", data, "application/pdf"))
+
+    response = client.post(url("publication:objection", language), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert "该技术的核心专利存在权属争议。" in page
+    assert Objection.objects.count() == 0
+
+
 def test_a_pdf_is_kept_and_only_organisers_download_it(client, notice, organiser):
     data = form_data(file=SimpleUploadedFile("证据.pdf", PDF, "application/pdf"))
     client.post(url("publication:objection", "en"), data)
