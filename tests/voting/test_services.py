@@ -19,6 +19,7 @@ from voting.models import (
     BallotCast,
     BallotRound,
     Recusal,
+    RoundKey,
     RoundState,
     RoundVoter,
     SealedBallot,
@@ -392,3 +393,24 @@ def test_the_beat_task_closes_rounds_whose_window_has_ended(round, items, commit
     event = AuditEvent.objects.get(action="voting.round_closed")
     assert (event.actor, event.details) == (None, {"by": "schedule", "cast": 3, "counted": False})
     assert tellers.count(round).result["winners"] == [a, b]
+
+
+# --- Rounds opened before sealed ballots ------------------------------------------------------
+
+
+def test_a_round_opened_before_sealing_takes_no_ballot_and_counts_its_plain_ones_at_the_close(
+    round, items, committee, organiser
+):
+    # As the migration leaves a round that was open at the upgrade: plain ballots, no key.
+    RoundKey.objects.filter(round=round).delete()
+    Ballot.objects.create(round=round, choices=[items[0].code])
+    BallotCast.objects.create(round=round, voter=committee[0])
+
+    with pytest.raises(services.RoundNotOpen):
+        services.cast_ballot(round=round, voter=committee[1], choices=[items[1].code])
+    closed = services.close_round(round=round, actor=organiser)
+
+    closed.refresh_from_db()
+    assert closed.state == RoundState.VOID  # 1 of 3 members: below the quorum
+    assert closed.result["cast"] == 1
+    assert BallotCast.objects.count() == 1

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.models import AuditEvent
 from tests.factories import UserFactory
@@ -11,6 +13,7 @@ from voting import sealing, services
 from voting.models import RoundState, Teller
 
 from .conftest import url
+from .factories import ExpertFactory, finalist
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +81,28 @@ def test_a_nominator_has_no_teller_page(client):
 
     assert client.get(url("voting:teller_home")).status_code == 404
     assert Teller.objects.count() == 0
+
+
+def test_the_teller_page_query_count_does_not_grow_with_rounds(
+    client, edition, category, organiser, closes_at
+):
+    named = tellers.make_tellers()
+    client.force_login(named[0].user)
+    ExpertFactory(edition=edition)
+    finalist(category)
+
+    def queries_with(n):
+        while named[0].rounds.count() < n:
+            round = tellers.open_round(
+                edition=edition,
+                category=category,
+                actor=organiser,
+                closes_at=closes_at,
+                tellers=named,
+            )
+            tellers.count(round)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("voting:teller_home")).status_code == 200
+        return len(captured)
+
+    assert queries_with(1) == queries_with(3)
