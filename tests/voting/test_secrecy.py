@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from django.contrib import admin
 from django.contrib.sessions.models import Session
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from core.models import AuditEvent, OutboxMessage
@@ -453,3 +453,39 @@ def test_someone_neither_teller_nor_organiser_gets_404_on_the_count_page(
     response = client.get(url("voting:teller_count", pk=closed_round.pk))
 
     assert response.status_code == 404
+
+
+# --- The database keeps the promises too (migration 0004's triggers) --------------------------
+
+
+@on_postgresql
+def test_the_database_refuses_a_plain_ballot_before_the_count(big_round):
+    round, _items, _experts = big_round
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ballot.objects.create(round=round, choices=[])
+
+    assert Ballot.objects.count() == 0
+
+
+@on_postgresql
+def test_the_database_refuses_a_sealed_ballot_of_another_length(big_round):
+    round, _items, _experts = big_round
+    length = round.key.ballot_length + 48
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SealedBallot.objects.create(round=round, sealed=b"\0" * (length + 1))
+    SealedBallot.objects.create(round=round, sealed=b"\0" * length)
+
+    assert SealedBallot.objects.count() == 1
+
+
+@on_postgresql
+def test_the_database_refuses_a_sealed_ballot_in_a_closed_round(big_round, organiser):
+    round, _items, _experts = big_round
+    services.close_round(round=round, actor=organiser)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SealedBallot.objects.create(round=round, sealed=b"\0" * (round.key.ballot_length + 48))
+
+    assert SealedBallot.objects.count() == 0
