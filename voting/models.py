@@ -1,12 +1,13 @@
-"""The final evaluation: ballot rounds, their frozen voter lists, and the secret ballots.
+"""The final evaluation: ballot rounds, their frozen voter lists, tellers, and the secret ballots.
 
-Secrecy is a property of the schema, not of good behaviour (DESIGN.md, "Ballot rules"):
-- `BallotCast` says WHO voted in a round (the turnout); `Ballot` says WHAT was chosen. The two
-  are written in one transaction and nothing links them: no foreign key, no shared id.
-- `Ballot` has a random UUID primary key (no sequence that follows the casting order), no
-  timestamp (so it does not inherit TimeStampedModel), and no voter. Reads order it by tracker
-  or shuffle it, never by insertion. `BallotCast` has a random primary key too, so its ids do
-  not reveal the casting order either.
+Secrecy is a property of the schema and of the keys, not of good behaviour (DESIGN.md, "Ballot
+rules"; docs/ballot-secrecy.md):
+- `BallotCast` says WHO voted in a round (the turnout). `SealedBallot` holds WHAT was chosen,
+  sealed to the round's key, which opens only with two of the round's three tellers' secrets.
+  Neither has a timestamp, both have random ids, and nothing links them.
+- `Ballot` (the plain ballot: tracker and choices) is written only by the count, once, in a
+  shuffled order and in a transaction of its own, so no row version of it shares anything with
+  a cast. Reads order it by tracker or shuffle it, never by insertion.
 """
 
 import secrets
