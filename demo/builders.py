@@ -8,7 +8,7 @@ A later issue adds a stage by appending to `STAGES`.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
@@ -34,6 +34,8 @@ class DemoEdition:
     people: DemoPeople
     nominations: int
     now: datetime
+    # Teller e-mail → the demo teller's secret (voting stages), printed by seed_demo with DEBUG.
+    teller_secrets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,16 @@ from submissions.services import transition
 from submissions.stages import Stage
 from submissions.states import NominationState
 from voting import publication, queries, services
-from voting.models import Ballot, BallotCast, BallotRound, Objection, Publication, RoundState
+from voting.models import (
+    Ballot,
+    BallotCast,
+    BallotRound,
+    Objection,
+    Publication,
+    RoundState,
+    SealedBallot,
+    Teller,
+)
 
 # Members who have voted when the demo stops at the "voting" stage.
 VOTING_STAGE_SHARE = 0.4
@@ -35,6 +44,7 @@ EXTRA_CHOICES = ((0, 17), (1, 26), (2, 31))  # (offset after the front-runners, 
 def clear_voting(year: int) -> None:
     """Remove an edition's ballots, rounds, objections and publication (they protect its rows)."""
     Ballot.objects.filter(round__edition__year=year).delete()
+    SealedBallot.objects.filter(round__edition__year=year).delete()
     BallotCast.objects.filter(round__edition__year=year).delete()
     BallotRound.objects.filter(edition__year=year, parent__isnull=False).delete()
     BallotRound.objects.filter(edition__year=year).delete()
@@ -104,6 +114,27 @@ def _members(demo) -> list[Expert]:
     return list(queries.eligible_experts(demo.edition))
 
 
+def demo_tellers(demo) -> list[Teller]:
+    """Three demo tellers (the organiser and the first two members, or whoever the demo has),
+    each with a fresh secret kept in `demo.teller_secrets` for seed_demo to print."""
+    people = (
+        [demo.people.organiser]
+        + [e.user for e in demo.people.experts]
+        + list(demo.people.nominators)
+    )
+    tellers = []
+    for user in people[:3]:
+        if user.email not in demo.teller_secrets:
+            demo.teller_secrets[user.email] = services.create_teller_secret(actor=user)
+        tellers.append(Teller.objects.get(user=user))
+    return tellers
+
+
+def _secrets_of(demo, round: BallotRound) -> list[str]:
+    emails = [rt.teller.user.email for rt in round.tellers.select_related("teller__user")]
+    return [demo.teller_secrets[email] for email in emails[:2]]
+
+
 def build_voting(demo) -> None:
     """Final evaluation open: a round per category over its finalists, some ballots cast."""
     ensure_finalists(demo)
@@ -120,6 +151,7 @@ def build_voting(demo) -> None:
             category=category,
             actor=organiser,
             closes_at=demo.now + timedelta(days=ROUND_DAYS),
+            tellers=demo_tellers(demo),
         )
         _cast(round, voting_now)
 
@@ -128,14 +160,18 @@ def _finish_category(demo, round: BallotRound, members: list[Expert]) -> None:
     organiser = demo.people.organiser
     while True:
         _cast(round, members)
-        round = services.close_round(round=round, actor=organiser)
+        services.close_round(round=round, actor=organiser)
+        round = services.count_round(round=round, actor=organiser, secrets=_secrets_of(demo, round))
         if round.state != RoundState.CLOSED:
             return  # void: the demo leaves it for the organiser to see
         round = services.certify_round(round=round, actor=organiser)
         if not (round.result or {}).get("runoff"):
             return
         round = services.open_runoff(
-            round=round, actor=organiser, closes_at=demo.now + timedelta(days=ROUND_DAYS)
+            round=round,
+            actor=organiser,
+            closes_at=demo.now + timedelta(days=ROUND_DAYS),
+            tellers=demo_tellers(demo),
         )
 
 

@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Method
+from .models import Method, Teller
+from .sealing import TELLERS_PER_ROUND
+
+
+class TellerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        user = obj.user
+        return f"{user.full_name} <{user.email}>" if user.full_name else user.email
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -27,11 +34,43 @@ class ClosesAtForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
+    # The round's tellers: three people who made a teller secret on their teller page. Two of
+    # them will be needed to count the round (docs/ballot-secrecy.md).
+    tellers = TellerChoiceField(
+        label=_("Tellers"),
+        queryset=Teller.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Choose three people who have made a teller secret. Any two of them, together, "
+            "will open the ballots at the count."
+        ),
+        error_messages={"required": _("Choose three tellers.")},
+    )
+
     def clean_closes_at(self):
         value = self.cleaned_data["closes_at"]
         if value <= timezone.now():
             raise forms.ValidationError(_("Choose a time in the future."))
         return value
+
+    def clean_tellers(self):
+        value = list(self.cleaned_data["tellers"])
+        if len(value) != TELLERS_PER_ROUND:
+            raise forms.ValidationError(_("Choose three tellers."))
+        return value
+
+
+class CountForm(forms.Form):
+    """The two tellers' secrets, entered together. Never stored or shown again."""
+
+    secret_1 = forms.CharField(
+        label=_("First teller's secret"), max_length=200, strip=True, required=False
+    )
+    secret_2 = forms.CharField(
+        label=_("Second teller's secret"), max_length=200, strip=True, required=False
+    )
 
 
 class OpenRoundForm(ClosesAtForm):
@@ -52,7 +91,7 @@ class OpenRoundForm(ClosesAtForm):
         help_text=_("An item needs more than this share: 0.5 means more than half."),
     )
 
-    field_order = ["method", "quota", "closes_at", "quorum", "threshold"]
+    field_order = ["method", "quota", "closes_at", "quorum", "threshold", "tellers"]
 
 
 class BallotForm(forms.Form):

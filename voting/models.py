@@ -1,12 +1,13 @@
-"""The final evaluation: ballot rounds, their frozen voter lists, and the secret ballots.
+"""The final evaluation: ballot rounds, their frozen voter lists, tellers, and the secret ballots.
 
-Secrecy is a property of the schema, not of good behaviour (DESIGN.md, "Ballot rules"):
-- `BallotCast` says WHO voted in a round (the turnout); `Ballot` says WHAT was chosen. The two
-  are written in one transaction and nothing links them: no foreign key, no shared id.
-- `Ballot` has a random UUID primary key (no sequence that follows the casting order), no
-  timestamp (so it does not inherit TimeStampedModel), and no voter. Reads order it by tracker
-  or shuffle it, never by insertion. `BallotCast` has a random primary key too, so its ids do
-  not reveal the casting order either.
+Secrecy is a property of the schema and of the keys, not of good behaviour (DESIGN.md, "Ballot
+rules"; docs/ballot-secrecy.md):
+- `BallotCast` says WHO voted in a round (the turnout). `SealedBallot` holds WHAT was chosen,
+  sealed to the round's key, which opens only with two of the round's three tellers' secrets.
+  Neither has a timestamp, both have random ids, and nothing links them.
+- `Ballot` (the plain ballot: tracker and choices) is written only by the count, once, in a
+  shuffled order and in a transaction of its own, so no row version of it shares anything with
+  a cast. Reads order it by tracker or shuffle it, never by insertion.
 """
 
 import secrets
@@ -15,6 +16,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -46,6 +49,9 @@ class Method(models.TextChoices):
 class RoundState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("ballot round", "Draft")
     OPEN = "open", pgettext_lazy("ballot round", "Open")
+    # Closed on schedule or by an organiser; its ballots are still sealed until two tellers
+    # count them (voting.services.count_round).
+    AWAITING_COUNT = "uncounted", pgettext_lazy("ballot round", "Closed, awaiting the count")
     CLOSED = "closed", pgettext_lazy("ballot round", "Closed")
     CERTIFIED = "certified", pgettext_lazy("ballot round", "Certified")
     VOID = "void", pgettext_lazy("ballot round", "Void")
@@ -101,6 +107,7 @@ class BallotRound(TimeStampedModel):
     closes_at = models.DateTimeField(_("closes"))
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
     certified_at = models.DateTimeField(_("certified"), null=True, blank=True)
     certified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -268,6 +275,138 @@ class Ballot(models.Model):
 
     def __str__(self):
         return self.tracker
+
+
+# --- Sealed ballots and tellers (docs/ballot-secrecy.md) ---------------------------------------
+
+
+class Teller(TimeStampedModel):
+    """A person who can help open a round's ballots at the count: an organiser or a member who
+    made a teller secret on their teller page. Only the secret's public key is kept; the secret
+    itself was shown once, to them, and is nowhere in the portal."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="teller",
+    )
+    public_key = models.BinaryField(_("public key"), max_length=32)
+
+    class Meta:
+        verbose_name = _("teller")
+        verbose_name_plural = _("tellers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(Length("public_key"), 32), name="teller_key_is_x25519"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class RoundTeller(models.Model):
+    """One of the three tellers named when a round opened, with the public key they had then
+    (a teller who later makes a new secret does not change what opens this round)."""
+
+    round = models.ForeignKey(
+        BallotRound,
+        verbose_name=pgettext_lazy("ballot round", "round"),
+        on_delete=models.CASCADE,
+        related_name="tellers",
+    )
+    teller = models.ForeignKey(
+        Teller, verbose_name=_("teller"), on_delete=models.PROTECT, related_name="rounds"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    public_key = models.BinaryField(_("public key"), max_length=32)
+
+    class Meta:
+        verbose_name = _("teller of a round")
+        verbose_name_plural = _("tellers of a round")
+        ordering = ["round", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "teller"], name="one_entry_per_round_teller"),
+            models.UniqueConstraint(fields=["round", "position"], name="one_teller_per_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.round} {self.teller}"
+
+
+class RoundKey(models.Model):
+    """The round's public key (ballots are sealed to it) and its private key, encrypted under a
+    key-encryption key that only two tellers' secrets recover (KeyWrap). Deleted at the count."""
+
+    round = models.OneToOneField(
+        BallotRound,
+        verbose_name=pgettext_lazy("ballot round", "round"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="key",
+    )
+    public_key = models.BinaryField(_("public key"), max_length=32)
+    sealed_private_key = models.BinaryField(_("sealed private key"))
+    # The one plaintext length of the round's ballots (voting.sealing.padded_length).
+    ballot_length = models.PositiveIntegerField(_("ballot length"))
+
+    class Meta:
+        verbose_name = _("round key")
+        verbose_name_plural = _("round keys")
+
+    def __str__(self):
+        return f"{self.round} key"
+
+
+class KeyWrap(models.Model):
+    """The key-encryption key wrapped for one pair of the round's tellers: HPKE to `first`,
+    then HPKE to `second`. Deleted at the count."""
+
+    round = models.ForeignKey(
+        BallotRound,
+        verbose_name=pgettext_lazy("ballot round", "round"),
+        on_delete=models.CASCADE,
+        related_name="key_wraps",
+    )
+    first = models.ForeignKey(RoundTeller, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(RoundTeller, on_delete=models.CASCADE, related_name="+")
+    wrapped = models.BinaryField(_("wrapped key"))
+
+    class Meta:
+        verbose_name = _("key wrap")
+        verbose_name_plural = _("key wraps")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "first", "second"], name="one_wrap_per_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.round} wrap"
+
+
+class SealedBallot(models.Model):
+    """A ballot as cast: tracker and choices, padded and sealed to the round's public key.
+
+    No voter, no time, a random id: the row says only that some ballot of this round exists.
+    The count opens every sealed ballot of the round, writes the plain Ballot rows once in a
+    shuffled order, and deletes these.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(
+        BallotRound,
+        verbose_name=pgettext_lazy("ballot round", "round"),
+        on_delete=models.PROTECT,
+        related_name="sealed_ballots",
+    )
+    sealed = models.BinaryField(_("sealed ballot"))
+
+    class Meta:
+        verbose_name = _("sealed ballot")
+        verbose_name_plural = _("sealed ballots")
+
+    def __str__(self):
+        return str(self.id)
 
 
 # --- Public notice and publication (公示与发布) ------------------------------------------------

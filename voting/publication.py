@@ -66,7 +66,7 @@ def category_problem(category: Category, rounds: list[BallotRound]) -> str | Non
     if not any(r.parent_id is None and r.state == RoundState.CERTIFIED for r in own):
         return _("No certified ballot round yet.")
     for r in own:
-        if r.state == RoundState.OPEN:
+        if r.state in (RoundState.OPEN, RoundState.AWAITING_COUNT):
             return _("A round of this category is still open.")
         runoff_proposed = r.state == RoundState.CERTIFIED and (r.result or {}).get("runoff")
         if runoff_proposed and not any(

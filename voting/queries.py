@@ -153,6 +153,11 @@ def turnout(round: BallotRound) -> list[TurnoutRow]:
     return [TurnoutRow(expert=v.expert, voted=v.expert_id in voted) for v in voters]
 
 
+def round_tellers(round: BallotRound) -> list:
+    """The round's tellers in their order, with their accounts (one query)."""
+    return list(round.tellers.select_related("teller__user").order_by("position"))
+
+
 def open_rounds_for_expert(expert: Expert) -> QuerySet[BallotRound]:
     """Rounds of the expert's edition that list them as a voter, newest first per category."""
     return (

@@ -7,6 +7,7 @@ per member, recusal) whoever calls them.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -19,15 +20,21 @@ from core.services import record_event
 from review.models import Expert
 from submissions.models import Category, Edition, Nomination
 
-from . import queries, tally
+from . import queries, sealing, tally
 from .models import (
     Ballot,
     BallotCast,
     BallotRound,
+    KeyWrap,
     Method,
     Recusal,
+    RoundKey,
     RoundState,
+    RoundTeller,
     RoundVoter,
+    SealedBallot,
+    Teller,
+    generate_tracker,
 )
 
 
@@ -63,6 +70,64 @@ class RoundStateError(BallotError):
     pass
 
 
+class CountRefused(BallotError):
+    """The count was refused: a secret missing, mistyped, wrong, or given twice."""
+
+
+# States in which a round of a category is still in progress: no other round of it may open.
+UNFINISHED = (RoundState.OPEN, RoundState.AWAITING_COUNT)
+
+
+def _context(round_pk: int) -> bytes:
+    """What binds a round's keys and sealed ballots to this round (HPKE info, AEAD data)."""
+    return f"wnevc ballot round {round_pk}".encode("ascii")
+
+
+# --- Tellers --------------------------------------------------------------------------------
+
+
+def create_teller_secret(*, actor) -> str:
+    """Make (or replace) the acting user's teller secret and return it, to be shown once.
+
+    Only its public key is stored. A teller named on a round that is not yet counted cannot
+    replace their secret: that round's key opens only with the one it was wrapped for.
+    """
+    with transaction.atomic():
+        teller = Teller.objects.select_for_update().filter(user=actor).first()
+        if (
+            teller is not None
+            and RoundTeller.objects.filter(teller=teller, round__state__in=UNFINISHED).exists()
+        ):
+            raise RoundStateError(
+                _(
+                    "You are a teller of a round that has not been counted yet: keep your "
+                    "secret until that count."
+                )
+            )
+        secret, public_key = sealing.new_teller_secret()
+        if teller is None:
+            teller = Teller.objects.create(user=actor, public_key=public_key)
+            replaced = False
+        else:
+            teller.public_key = public_key
+            teller.save(update_fields=["public_key", "updated_at"])
+            replaced = True
+        record_event(
+            actor=actor,
+            action="voting.teller_key_made",
+            obj=teller,
+            details={"fingerprint": sealing.key_fingerprint(public_key), "replaced": replaced},
+        )
+    return secret
+
+
+def _check_tellers(tellers: Sequence[Teller] | None) -> list[Teller]:
+    chosen = list(tellers or [])
+    if len(chosen) != sealing.TELLERS_PER_ROUND or len({t.pk for t in chosen}) != len(chosen):
+        raise RoundStateError(_("Name three different tellers for the round."))
+    return chosen
+
+
 # --- Opening --------------------------------------------------------------------------------
 
 
@@ -79,12 +144,16 @@ def open_round(
     quorum=None,
     threshold=None,
     parent: BallotRound | None = None,
+    tellers: Sequence[Teller] | None = None,
 ) -> BallotRound:
     """Open a ballot round over the category's finalists (or `items`), now.
 
     Freezes the eligible voters and their recusals (from the conflicts of interest) and the
     fingerprint of the voter list. Quorum and threshold default to the edition's shares.
+    Names the round's three tellers and makes its key (voting.sealing.make_round_keys): its
+    ballots open only when two of these tellers enter their secrets at the count.
     """
+    tellers = _check_tellers(tellers)
     if category.edition_id != edition.pk:
         raise RoundStateError(_("This category belongs to another edition."))
     if method not in Method.values:
@@ -99,6 +168,10 @@ def open_round(
         if BallotRound.objects.filter(category=category, state=RoundState.OPEN).exists():
             raise RoundStateError(
                 _("A round of this category is open: close it before opening another.")
+            )
+        if BallotRound.objects.filter(category=category, state=RoundState.AWAITING_COUNT).exists():
+            raise RoundStateError(
+                _("A round of this category awaits its count: count it before opening another.")
             )
         item_list = list(items) if items is not None else list(queries.finalists(category))
         if not item_list:
@@ -144,6 +217,7 @@ def open_round(
                 for expert_id, nomination_id in sorted(conflicts)
             ]
         )
+        _make_round_key(round, tellers, [item.code for item in item_list], quota)
         record_event(
             actor=actor,
             action="voting.round_opened",
@@ -161,12 +235,44 @@ def open_round(
                 "recusals": len(conflicts),
                 "voter_fingerprint": round.voter_fingerprint,
                 "closes_at": closes_at.isoformat(),
+                "tellers": [t.user_id for t in tellers],
             },
         )
     return round
 
 
-def open_runoff(*, round: BallotRound, actor, closes_at: datetime) -> BallotRound:
+def _make_round_key(round: BallotRound, tellers: list[Teller], codes: list[str], quota: int):
+    round_tellers = RoundTeller.objects.bulk_create(
+        [
+            RoundTeller(round=round, teller=t, position=i, public_key=bytes(t.public_key))
+            for i, t in enumerate(tellers)
+        ]
+    )
+    if any(rt.pk is None for rt in round_tellers):  # backends that do not return ids
+        round_tellers = list(RoundTeller.objects.filter(round=round).order_by("position"))
+    keys = sealing.make_round_keys(
+        teller_public_keys=[bytes(rt.public_key) for rt in round_tellers],
+        context=_context(round.pk),
+    )
+    RoundKey.objects.create(
+        round=round,
+        public_key=keys.public_key,
+        sealed_private_key=keys.sealed_private_key,
+        ballot_length=sealing.padded_length(
+            quota=quota, codes=codes, tracker_length=len(generate_tracker())
+        ),
+    )
+    KeyWrap.objects.bulk_create(
+        [
+            KeyWrap(round=round, first=round_tellers[i], second=round_tellers[j], wrapped=wrapped)
+            for (i, j), wrapped in sorted(keys.wraps.items())
+        ]
+    )
+
+
+def open_runoff(
+    *, round: BallotRound, actor, closes_at: datetime, tellers: Sequence[Teller] | None = None
+) -> BallotRound:
     """Open the run-off a closed round proposes: its tied items, for the places left."""
     runoff = (round.result or {}).get("runoff")
     if round.state not in (RoundState.CLOSED, RoundState.CERTIFIED) or not runoff:
@@ -185,10 +291,13 @@ def open_runoff(*, round: BallotRound, actor, closes_at: datetime) -> BallotRoun
         quorum=round.quorum,
         threshold=round.threshold,
         parent=round,
+        tellers=tellers,
     )
 
 
-def rerun_round(*, round: BallotRound, actor, closes_at: datetime) -> BallotRound:
+def rerun_round(
+    *, round: BallotRound, actor, closes_at: datetime, tellers: Sequence[Teller] | None = None
+) -> BallotRound:
     """Hold a void round again: the same items, places and rules, with a fresh voter list."""
     if round.state != RoundState.VOID:
         raise RoundStateError(_("Only a void round can be held again."))
@@ -213,6 +322,7 @@ def rerun_round(*, round: BallotRound, actor, closes_at: datetime) -> BallotRoun
         quorum=round.quorum,
         threshold=round.threshold,
         parent=round.parent,
+        tellers=tellers,
     )
 
 
@@ -231,8 +341,14 @@ def cast_ballot(*, round: BallotRound, voter: Expert, choices: Sequence[str]) ->
 
     One ballot per member: the RoundVoter row is locked, BallotCast is checked, and the database
     refuses a second (round, voter) pair anyway — a double click, two tabs or a replayed request
-    make one ballot, and the others get AlreadyVoted. BallotCast (who) and Ballot (what) are
-    written in this one transaction with nothing that links them.
+    make one ballot, and the others get AlreadyVoted.
+
+    The ballot (tracker and choices) is padded to the round's one length and sealed to the
+    round's public key; the SealedBallot row has no voter, no time and a random id. It is
+    written in the same transaction as the turnout row, so a reader of the data files can tell
+    which sealed row is whose — and nothing more: the sealed row opens only with two tellers'
+    secrets, and the count writes the plain ballots afresh, shuffled, in a transaction of its
+    own (docs/ballot-secrecy.md). The tracker is returned to the member and kept nowhere else.
     """
     try:
         with transaction.atomic():
@@ -251,6 +367,16 @@ def cast_ballot(*, round: BallotRound, voter: Expert, choices: Sequence[str]) ->
                 raise NotEligible(_("You are not on the voter list of this round."))
             if BallotCast.objects.filter(round=locked, voter=voter).exists():
                 raise AlreadyVoted(_("You have already voted in this round."))
+            key = RoundKey.objects.filter(round=locked).first()
+            if key is None:
+                # A round opened before ballots were sealed: no key to seal to, and a plain
+                # ballot would be linkable to its voter (docs/ballot-secrecy.md).
+                raise RoundNotOpen(
+                    _(
+                        "This round was opened without tellers and cannot take sealed ballots: "
+                        "the secretariat must close it and hold it again."
+                    )
+                )
             rules = queries.round_rules(locked)
             codes = _normalise(locked.method, choices)
             try:
@@ -265,22 +391,29 @@ def cast_ballot(*, round: BallotRound, voter: Expert, choices: Sequence[str]) ->
                 ) from error
             if set(codes) & queries.recused_codes(entry):
                 raise RecusedItem(_("You are recused from an item you chose."))
+            tracker = generate_tracker()
             BallotCast.objects.create(round=locked, voter=voter)
-            ballot = Ballot.objects.create(round=locked, choices=codes)
-            _rewrite_in_tracker_order(locked)
+            SealedBallot.objects.create(
+                round=locked,
+                sealed=sealing.seal_ballot(
+                    public_key=bytes(key.public_key),
+                    tracker=tracker,
+                    choices=codes,
+                    length=key.ballot_length,
+                    context=_context(locked.pk),
+                ),
+            )
             # The audit trail learns only that a ballot was cast in this round: no voter, no
             # tracker, no choices. AuditEvent rows carry a time and an increasing id; an event
-            # naming the voter would be a timed list of who voted when, and anyone who could
-            # line that up with the ballots' storage order (a database dump) could join the two
-            # tables. The turnout already lives in BallotCast, which has no time; the choices
-            # in Ballot, which has no voter. Nothing else is logged here, on purpose.
+            # naming the voter would be a timed list of who voted when. The turnout lives in
+            # BallotCast, which has no time; the ballot in SealedBallot, which has no voter.
             record_event(
                 actor=None,
                 action="voting.ballot_cast",
                 obj=locked,
                 details={"round": locked.pk},
             )
-            return ballot.tracker
+            return tracker
     except IntegrityError:
         # Two requests of one member that passed the checks together: the unique constraint
         # kept one. (On PostgreSQL the row lock makes this path rare; on SQLite it is the guard.)
@@ -289,60 +422,130 @@ def cast_ballot(*, round: BallotRound, voter: Expert, choices: Sequence[str]) ->
         raise
 
 
-def _rewrite_in_tracker_order(round: BallotRound) -> None:
-    """Store the round's ballots again, in tracker order.
-
-    PostgreSQL appends new rows at the end of the table, and a plain dump (pg_dump, COPY, a
-    SELECT without ORDER BY) returns them in that physical order — which is the casting order,
-    the same order as the BallotCast rows beside them. Writing the round's ballots again in
-    tracker order (random) after each cast leaves no order that follows the casting. Same ids,
-    same trackers, same choices: a ballot is never altered. At most a committee's worth of rows.
-    """
-    ballots = list(Ballot.objects.filter(round=round).order_by("tracker"))
-    Ballot.objects.filter(round=round).delete()
-    Ballot.objects.bulk_create(
-        [Ballot(id=b.id, round=round, choices=b.choices, tracker=b.tracker) for b in ballots]
-    )
-
-
-# --- Closing and certifying -----------------------------------------------------------------
+# --- Closing, counting and certifying -------------------------------------------------------
 
 
 def close_round(*, round: BallotRound, actor) -> BallotRound:
-    """Close an open round and count it. Without quorum the round is void (it can be held
-    again); a tie across the quota line is stored as a run-off proposal."""
+    """Close an open round: no more ballots. Its ballots stay sealed until two of its tellers
+    count them (count_round). A round opened before sealed ballots (no key) holds plain
+    ballots already and is counted at once, as it always was."""
     with transaction.atomic():
         locked = BallotRound.objects.select_for_update().get(pk=round.pk)
         if locked.state != RoundState.OPEN:
             raise RoundStateError(_("Only an open round can be closed."))
-        rules = queries.round_rules(locked, with_recused=True)
-        result = tally.tally(rules, queries.ballots_for_count(locked))
-        locked.result = {
-            **result.as_dict(),
-            "items": list(rules.items),
-            "eligible": rules.eligible,
-            "recused": dict(sorted(rules.recused.items())),
-            "method": rules.method,
-            "quota": rules.quota,
-            "quorum": str(rules.quorum),
-            "threshold": str(rules.threshold),
-        }
-        locked.state = RoundState.VOID if result.void else RoundState.CLOSED
         locked.closed_at = timezone.now()
-        locked.save(update_fields=["result", "state", "closed_at", "updated_at"])
+        by = "organiser" if getattr(actor, "is_authenticated", False) else "schedule"
+        if not RoundKey.objects.filter(round=locked).exists():
+            _store_count(locked, actor=actor, by=by)
+            return locked
+        locked.state = RoundState.AWAITING_COUNT
+        locked.save(update_fields=["state", "closed_at", "updated_at"])
         record_event(
             actor=actor,
-            action="voting.round_voided" if result.void else "voting.round_closed",
+            action="voting.round_closed",
             obj=locked,
-            details={
-                "cast": result.cast,
-                "eligible": rules.eligible,
-                "quorum_needed": result.quorum_needed,
-                "void": result.void,
-                "winners": list(result.winners),
-                "runoff": locked.result["runoff"],
-                "by": "organiser" if getattr(actor, "is_authenticated", False) else "schedule",
-            },
+            details={"cast": locked.casts.count(), "counted": False, "by": by},
+        )
+    return locked
+
+
+def _store_count(locked: BallotRound, *, actor, by: str, tellers: list[int] | None = None):
+    """Tally the round's plain ballots and store the result (inside the caller's transaction).
+    Without quorum the round is void (it can be held again); a tie across the quota line is
+    stored as a run-off proposal."""
+    rules = queries.round_rules(locked, with_recused=True)
+    result = tally.tally(rules, queries.ballots_for_count(locked))
+    locked.result = {
+        **result.as_dict(),
+        "items": list(rules.items),
+        "eligible": rules.eligible,
+        "recused": dict(sorted(rules.recused.items())),
+        "method": rules.method,
+        "quota": rules.quota,
+        "quorum": str(rules.quorum),
+        "threshold": str(rules.threshold),
+    }
+    locked.state = RoundState.VOID if result.void else RoundState.CLOSED
+    locked.counted_at = timezone.now()
+    locked.save(update_fields=["result", "state", "closed_at", "counted_at", "updated_at"])
+    record_event(
+        actor=actor,
+        action="voting.round_voided" if result.void else "voting.round_counted",
+        obj=locked,
+        details={
+            "cast": result.cast,
+            "eligible": rules.eligible,
+            "quorum_needed": result.quorum_needed,
+            "void": result.void,
+            "winners": list(result.winners),
+            "runoff": locked.result["runoff"],
+            "by": by,
+            "tellers": tellers,
+        },
+    )
+
+
+def count_round(*, round: BallotRound, actor, secrets: Sequence[str]) -> BallotRound:
+    """Open and count a closed round's ballots with two of its tellers' secrets, given together.
+
+    The secrets are used in this call only (never stored, cached or queued). In one
+    transaction: every sealed ballot is opened and checked, the plain ballots are written once
+    in a random order (SystemRandom), the sealed ballots and the round's key are deleted, the
+    tally is stored and audited. Any failure leaves the round as it was, awaiting its count.
+    """
+    given = [s for s in secrets if (s or "").strip()]
+    if len(given) != sealing.TELLERS_TO_COUNT:
+        raise CountRefused(_("Two tellers must enter their secrets together."))
+    try:
+        keys = [sealing.parse_teller_secret(s) for s in given]
+    except sealing.MistypedSecret:
+        raise CountRefused(
+            _("A secret is mistyped: check it against the written copy and try again.")
+        ) from None
+    with transaction.atomic():
+        locked = BallotRound.objects.select_for_update().get(pk=round.pk)
+        if locked.state != RoundState.AWAITING_COUNT:
+            raise RoundStateError(_("Only a closed round awaiting its count can be counted."))
+        by_public = {bytes(rt.public_key): rt for rt in locked.tellers.select_related("teller")}
+        matched = [by_public.get(sealing.public_key_of(k)) for k in keys]
+        if any(rt is None for rt in matched):
+            raise CountRefused(_("A secret does not belong to a teller of this round."))
+        if matched[0].pk == matched[1].pk:
+            raise CountRefused(_("Two different tellers must each enter their own secret."))
+        (first, first_key), (second, second_key) = sorted(
+            zip(matched, keys, strict=True), key=lambda pair: pair[0].position
+        )
+        round_key = RoundKey.objects.get(round=locked)
+        wrap = KeyWrap.objects.get(round=locked, first=first, second=second)
+        context = _context(locked.pk)
+        try:
+            private_key = sealing.unwrap_round_key(
+                sealed_private_key=bytes(round_key.sealed_private_key),
+                wrap=bytes(wrap.wrapped),
+                pair=(first.position, second.position),
+                first=first_key,
+                second=second_key,
+                context=context,
+            )
+            opened = [
+                sealing.open_ballot(private_key=private_key, sealed=bytes(s), context=context)
+                for s in locked.sealed_ballots.values_list("sealed", flat=True)
+            ]
+        except sealing.SealingError:
+            raise CountRefused(_("The round's ballots do not open with these secrets.")) from None
+        if len(opened) != locked.casts.count():
+            raise CountRefused(_("The sealed ballots do not match the turnout: nothing counted."))
+        random.SystemRandom().shuffle(opened)
+        # The key goes first: the database refuses a plain ballot in a round that still has
+        # one (migration 0004's trigger).
+        locked.sealed_ballots.all().delete()
+        KeyWrap.objects.filter(round=locked).delete()
+        RoundKey.objects.filter(round=locked).delete()
+        Ballot.objects.bulk_create(
+            [Ballot(round=locked, tracker=tracker, choices=choices) for tracker, choices in opened]
+        )
+        _store_count(
+            locked, actor=actor, by="tellers", tellers=[first.teller.user_id, second.teller.user_id]
         )
     return locked
 

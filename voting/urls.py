@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import member, organiser
+from .views import member, organiser, teller
 
 app_name = "voting"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("", member.member_rounds, name="member_rounds"),
     path("rounds/<int:pk>/", member.member_ballot, name="member_ballot"),
     path("rounds/<int:pk>/cast/", member.member_cast, name="member_cast"),
+    # Tellers: their secret, their rounds, and the count.
+    path("teller/", teller.teller_home, name="teller_home"),
+    path("rounds/<int:pk>/count/", teller.teller_count, name="teller_count"),
     # The secretariat.
     path("organiser/", organiser.organiser_rounds, name="organiser_rounds"),
     path("organiser/<slug:code>/open/", organiser.organiser_open, name="organiser_open"),

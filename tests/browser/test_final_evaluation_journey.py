@@ -1,7 +1,8 @@
 """The final evaluation in Chromium (issue 5), through the real pages only: the secretariat opens
 an approval round over four finalists (quota 2); three members vote, each in a browser of their
 own (ballot, confirmation, tracker); the round closes in a three-way tie across the line, so the
-secretariat opens the proposed run-off; the members vote again; both rounds are closed and
+secretariat opens the proposed run-off; the members vote again; both rounds are closed,
+counted by two of their three tellers (who made their own secrets on the teller page), and
 certified; the public notice opens, ends (the clock moves on), and the results are published.
 The public then reads the results page in Chinese and English, the open data and the bulletin,
 in which each member finds their tracker with the choices they cast."""
@@ -146,10 +147,35 @@ def vote(page, choices) -> str:
     return tracker.inner_text().strip()
 
 
-def close_and_read(secretariat) -> list[tuple[str, str]]:
+def make_teller_secret(page, language="en") -> str:
+    """A teller makes their own secret on their teller page; it is shown once."""
+    page.goto(f"/{language}/final/teller/")
+    page.get_by_test_id("make-secret").click()
+    secret = page.get_by_test_id("teller-secret")
+    secret.wait_for()
+    return secret.inner_text().strip()
+
+
+def tick_tellers(form) -> None:
+    boxes = form.get_by_test_id("teller-choices").locator("input[type=checkbox]")
+    assert boxes.count() == 3
+    for index in range(3):
+        boxes.nth(index).check()
+
+
+def close_and_read(secretariat, secrets) -> list[tuple[str, str]]:
+    """Close: the round awaits its count; two tellers enter their secrets together."""
     secretariat.get_by_test_id("close-form").get_by_role("button").click()
+    secretariat.get_by_test_id("awaiting-count").wait_for()
+    assert secretariat.get_by_test_id("round-state").inner_text() == "Closed, awaiting the count"
+    secretariat.get_by_test_id("count-link").click()
+    form = secretariat.get_by_test_id("count-form")
+    form.wait_for()
+    form.locator("#id_secret_1").fill(secrets[0])
+    form.locator("#id_secret_2").fill(secrets[1])
+    form.get_by_role("button", name="Open and count the ballots").click()
     secretariat.get_by_test_id("result").wait_for()
-    assert "The round is closed and counted." in alerts(secretariat)
+    assert "The round's ballots are opened and counted." in alerts(secretariat)
     assert secretariat.get_by_test_id("round-state").inner_text() == "Closed"
     return secretariat.get_by_test_id("result")
 
@@ -180,6 +206,16 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
     secretariat = open_tab(organiser)
     members = {letter: open_tab(expert.user) for letter, expert in committee.items()}
 
+    # --- Three tellers make their own secrets (one in Chinese); each is shown once. ---------
+    second_teller = UserFactory(roles=["organiser"], preferred_language="zh-hans")
+    third_teller = UserFactory(roles=["organiser"], preferred_language="en")
+    secrets = [
+        make_teller_secret(secretariat),
+        make_teller_secret(open_tab(second_teller, "zh-hans"), "zh-hans"),
+        make_teller_secret(open_tab(third_teller)),
+    ]
+    assert len(set(secrets)) == 3
+
     # --- The secretariat opens an approval round over the four finalists. -------------------
     secretariat.goto("/en/final/organiser/")
     secretariat.get_by_test_id("category-cutting_edge").get_by_role(
@@ -189,6 +225,7 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
     assert secretariat.locator("#id_method").input_value() == "approval"
     assert secretariat.locator("#id_quota").input_value() == "2"
     secretariat.locator("#id_closes_at").fill(in_an_hour())
+    tick_tellers(secretariat.get_by_test_id("open-form"))
     secretariat.get_by_role("button", name="Open the round").click()
     secretariat.get_by_test_id("turnout").wait_for()
     assert "The round is open." in alerts(secretariat)
@@ -207,7 +244,7 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
     )
 
     # --- Closed: a three-way tie across the line proposes a run-off for both places. --------
-    result = close_and_read(secretariat)
+    result = close_and_read(secretariat, [secrets[2], secrets[0]])
     assert secretariat.get_by_test_id("runoff-proposal").inner_text() == (
         "A tie across the quota line: 2031-CE-001, 2031-CE-002, 2031-CE-003 go to a run-off "
         "for 2 places left."
@@ -217,6 +254,7 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
     certify(secretariat)
     runoff_form = secretariat.get_by_test_id("runoff-form")
     runoff_form.locator("input[name=closes_at]").fill(in_an_hour())
+    tick_tellers(runoff_form)
     runoff_form.get_by_role("button", name="Open the run-off").click()
     secretariat.get_by_test_id("turnout").wait_for()
     runoff = BallotRound.objects.get(parent=first)
@@ -228,7 +266,7 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
 
     # --- The run-off: the members vote again; closed and certified. --------------------------
     runoff_trackers = {letter: vote(members[letter], RUN_OFF[letter]) for letter in "ABC"}
-    result = close_and_read(secretariat)
+    result = close_and_read(secretariat, [secrets[1], secrets[2]])
     assert "Winners of this round: 2031-CE-001, 2031-CE-002" in result.inner_text()
     assert secretariat.get_by_test_id("runoff-proposal").count() == 0
     certify(secretariat)

@@ -2,12 +2,14 @@
 results with 8 + 8 winners from 31 members' ballots that recount to the same winners."""
 
 import json
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from submissions.models import Nomination
+from voting import sealing
 from voting.models import BallotCast, BallotRound, Publication
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +53,37 @@ def test_published_stage_has_eight_and_eight_winners_that_recount(capsys):
     out = StringIO()
     call_command("verify_bulletin", "--year", "2030", stdout=out)
     assert json.loads(out.getvalue())["match"] is True
+
+
+def _seed_output(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--year", "2030", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_voting_stage_names_demo_tellers_and_prints_their_secrets_with_debug(settings):
+    settings.DEBUG = True
+
+    output = _seed_output("--stage", "voting")
+
+    round = BallotRound.objects.filter(edition__year=2030).order_by("category__code").first()
+    emails = [rt.teller.user.email for rt in round.tellers.order_by("position")]
+    lines = [
+        line.split() for line in output.splitlines() if line.strip().split()[:1] == [emails[0]]
+    ]
+    secret = lines[-1][1]
+    assert len(emails) == 3
+    assert sealing.public_key_of(sealing.parse_teller_secret(secret)) == bytes(
+        round.tellers.get(position=0).public_key
+    )
+
+
+def test_the_demo_refuses_to_print_teller_secrets_without_debug(settings):
+    settings.DEBUG = False
+
+    output = _seed_output("--stage", "voting")
+
+    round = BallotRound.objects.filter(edition__year=2030).first()
+    assert round.tellers.count() == 3
+    assert "Teller secrets are not printed with DEBUG=0" in output
+    assert re.findall(r"[A-Z2-7]{5}(?:-[A-Z2-7]{5}){10}", output) == []

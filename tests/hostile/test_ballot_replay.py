@@ -5,10 +5,10 @@ import pytest
 from django.test import Client
 
 from tests.factories import UserFactory
+from tests.voting import tellers
 from tests.voting.conftest import *  # noqa: F403 - the final evaluation's fixtures
 from tests.voting.conftest import url
 from tests.voting.test_views_member import TRACKER, choose, token_of
-from voting import services
 from voting.models import Ballot, BallotCast
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def round(edition, category, items, committee, organiser, closes_at):
-    return services.open_round(
+    return tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at
     )
 
@@ -73,6 +73,7 @@ def test_a_replayed_cast_with_other_choices_changes_nothing(round, committee, it
     )
 
     assert "You have already voted in this round." in replay.content.decode()
+    tellers.count(round)
     assert list(Ballot.objects.values_list("choices", flat=True)) == [[items[0].code]]
 
 

@@ -27,8 +27,8 @@ from tests.review.scoring_helpers import (
     make_expert,
     preliminary_edition,
 )
+from tests.voting import tellers
 from tests.voting.factories import finalist
-from voting import services
 from voting.models import Objection
 
 PERSONAS = (
@@ -106,7 +106,7 @@ def world(db):
     category = edition.categories.get(code="cutting_edge")
     for number in (1, 2):
         finalist(category, code=f"{edition.year}-CE-9{number:02d}")
-    round = services.open_round(
+    round = tellers.open_round(
         edition=edition,
         category=category,
         actor=users["organiser"],
@@ -181,6 +181,8 @@ RULES = {
     "voting:organiser_certify": (lambda w: {"pk": w.round.pk}, ORGANISER),
     "voting:organiser_runoff": (lambda w: {"pk": w.round.pk}, ORGANISER),
     "voting:organiser_rerun": (lambda w: {"pk": w.round.pk}, ORGANISER),
+    # The round's tellers (made apart, not personas) and the secretariat.
+    "voting:teller_count": (lambda w: {"pk": w.round.pk}, ORGANISER),
     "submissions:nomination_detail": (lambda w: {"code": w.nomination_a.code}, {"nominator_a"}),
     "submissions:nomination_edit": (lambda w: {"code": w.nomination_a.code}, {"nominator_a"}),
     "submissions:nomination_autosave": (lambda w: {"code": w.nomination_a.code}, {"nominator_a"}),

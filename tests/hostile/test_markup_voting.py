@@ -13,10 +13,11 @@ from accounts.models import Organisation
 from submissions.models import Nomination
 from tests.hostile.payloads import FORMULA, SCRIPT, assert_escaped, hostile
 from tests.hostile.test_markup import pdf_text
+from tests.voting import tellers
 from tests.voting.conftest import *  # noqa: F403 - the final evaluation's fixtures
 from tests.voting.conftest import url
 from tests.voting.publication_fixtures import make_certified, publish
-from voting import publication, services
+from voting import publication
 from voting.models import Objection
 from voting.objections import started_token
 
@@ -44,7 +45,7 @@ def test_the_ballot_shows_titles_as_text(
     language, edition, category, items, committee, organiser, closes_at
 ):
     make_hostile(items)
-    round = services.open_round(
+    round = tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at
     )
 

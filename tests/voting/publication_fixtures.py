@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone, translation
 
 from tests.factories import CategoryFactory, OrganisationFactory, UserFactory
+from tests.voting import tellers
 from voting import publication, services
 
 from .factories import ExpertFactory, finalist
@@ -64,12 +65,12 @@ def make_certified(edition, organiser, *, ce_count=3, ce_quota=2, ballots=None):
             nominations[nomination.code] = nomination
     closes_at = timezone.now() + timedelta(days=2)
     for code, category in categories.items():
-        round = services.open_round(
+        round = tellers.open_round(
             edition=edition, category=category, actor=organiser, closes_at=closes_at
         )
         for expert, choices in zip(committee, ballots[code], strict=True):
             services.cast_ballot(round=round, voter=expert, choices=choices)
-        round = services.close_round(round=round, actor=organiser)
+        round = tellers.close_round(round=round, actor=organiser)
         services.certify_round(round=round, actor=organiser)
     return {"categories": categories, "nominations": nominations, "committee": committee}
 

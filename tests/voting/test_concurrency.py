@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from tests.voting import tellers
 from voting import services
-from voting.models import Ballot, BallotCast, RoundState
+from voting.models import Ballot, BallotCast, RoundState, SealedBallot
 
 from .factories import ExpertFactory, finalist
 
@@ -53,7 +54,7 @@ def run_together(calls):
 def setting(edition, category, organiser):
     items = [finalist(category) for _ in range(3)]
     experts = [ExpertFactory(edition=edition) for _ in range(6)]
-    round = services.open_round(
+    round = tellers.open_round(
         edition=edition,
         category=category,
         actor=organiser,
@@ -76,7 +77,7 @@ def test_eight_simultaneous_requests_of_one_member_make_one_ballot(setting):
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["AlreadyVoted"] * 7 + ["ok"]
     assert BallotCast.objects.filter(round=round, voter=member).count() == 1
-    assert Ballot.objects.filter(round=round).count() == 1
+    assert SealedBallot.objects.filter(round=round).count() == 1
 
 
 def test_all_members_voting_at_once_each_make_one_ballot_and_all_are_counted(setting, organiser):
@@ -95,10 +96,10 @@ def test_all_members_voting_at_once_each_make_one_ballot_and_all_are_counted(set
     trackers = [value for kind, value in outcomes if kind == "ok"]
     assert len(trackers) == len(set(trackers)) == 6
     assert BallotCast.objects.filter(round=round).count() == 6
+    closed = tellers.close_round(round=round, actor=organiser)
     assert sorted(Ballot.objects.filter(round=round).values_list("tracker", flat=True)) == sorted(
         trackers
     )
-    closed = services.close_round(round=round, actor=organiser)
     assert closed.state == RoundState.CLOSED
     assert closed.result["cast"] == 6
     assert closed.result["winners"] == [items[0].code]
@@ -112,7 +113,7 @@ def test_a_ballot_racing_the_close_is_either_counted_or_refused(setting, organis
     outcomes = run_together(
         [
             lambda: services.cast_ballot(round=round, voter=experts[5], choices=[items[1].code]),
-            lambda: services.close_round(round=round, actor=organiser).result["cast"],
+            lambda: tellers.close_round(round=round, actor=organiser).result["cast"],
         ]
     )
 

@@ -12,8 +12,18 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from tests.factories import NominationFactory, UserFactory
+from tests.voting import tellers
 from voting import queries, services
-from voting.models import Ballot, BallotCast, BallotRound, Recusal, RoundState, RoundVoter
+from voting.models import (
+    Ballot,
+    BallotCast,
+    BallotRound,
+    Recusal,
+    RoundKey,
+    RoundState,
+    RoundVoter,
+    SealedBallot,
+)
 from voting.tasks import close_due_rounds
 
 from .factories import ConflictFactory, ExpertFactory, finalist
@@ -22,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def open_default(edition, category, organiser, closes_at, **kwargs):
-    return services.open_round(
+    return tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at, **kwargs
     )
 
@@ -94,7 +104,7 @@ def test_members_added_after_opening_are_not_on_the_frozen_list(
         services.cast_ballot(round=round, voter=latecomer, choices=[items[0].code])
 
     assert round.voters.count() == 3
-    assert BallotCast.objects.count() == Ballot.objects.count() == 0
+    assert BallotCast.objects.count() == SealedBallot.objects.count() == 0
 
 
 def test_a_second_open_round_of_the_category_is_refused(
@@ -132,6 +142,9 @@ def test_cast_writes_turnout_and_a_sorted_anonymous_ballot_and_returns_its_track
 
     assert re.fullmatch(r"([34679ACDEFGHJKMNPQRTWXY]{4}-){3}[34679ACDEFGHJKMNPQRTWXY]{4}", tracker)
     assert list(BallotCast.objects.values_list("round", "voter")) == [(round.pk, committee[0].pk)]
+    assert SealedBallot.objects.filter(round=round).count() == 1
+    assert Ballot.objects.count() == 0  # plain only after the count
+    tellers.count(round)
     ballot = Ballot.objects.get()
     assert (ballot.tracker, ballot.choices) == (tracker, [items[0].code, items[2].code])
 
@@ -142,6 +155,7 @@ def test_borda_ballot_keeps_the_members_order(
     round = open_default(edition, category, organiser, closes_at, method="borda")
 
     services.cast_ballot(round=round, voter=committee[0], choices=[items[2].code, items[0].code])
+    tellers.count(round)
 
     assert Ballot.objects.get().choices == [items[2].code, items[0].code]
 
@@ -151,6 +165,7 @@ def test_a_second_ballot_of_the_same_member_is_refused(round, items, committee):
 
     with pytest.raises(services.AlreadyVoted):
         services.cast_ballot(round=round, voter=committee[0], choices=[items[1].code])
+    tellers.count(round)
 
     assert Ballot.objects.get().choices == [items[0].code]
     assert BallotCast.objects.count() == 1
@@ -165,9 +180,10 @@ def test_a_recused_item_is_refused_and_nothing_is_written(
     with pytest.raises(services.RecusedItem):
         services.cast_ballot(round=round, voter=committee[0], choices=[items[0].code])
 
-    assert BallotCast.objects.count() == Ballot.objects.count() == 0
+    assert BallotCast.objects.count() == SealedBallot.objects.count() == 0
     # The other items remain open to that member.
     services.cast_ballot(round=round, voter=committee[0], choices=[items[1].code])
+    tellers.count(round)
     assert Ballot.objects.get().choices == [items[1].code]
 
 
@@ -180,7 +196,7 @@ def test_invalid_choices_are_refused(round, committee, choices):
     with pytest.raises(services.InvalidChoices):
         services.cast_ballot(round=round, voter=committee[0], choices=choices)
 
-    assert BallotCast.objects.count() == Ballot.objects.count() == 0
+    assert BallotCast.objects.count() == SealedBallot.objects.count() == 0
 
 
 def test_no_ballot_after_the_window(round, items, committee):
@@ -194,7 +210,7 @@ def test_no_ballot_after_the_window(round, items, committee):
 
 
 def test_no_ballot_in_a_closed_round(round, items, committee, organiser):
-    services.close_round(round=round, actor=organiser)
+    tellers.close_round(round=round, actor=organiser)
 
     with pytest.raises(services.RoundNotOpen):
         services.cast_ballot(round=round, voter=committee[0], choices=[items[0].code])
@@ -214,7 +230,7 @@ def test_close_counts_the_ballots_and_names_the_winners(round, items, committee,
     a, b, c = (item.code for item in items)
     cast_all(round, committee, [[a, b], [a, b], [a, c]])
 
-    closed = services.close_round(round=round, actor=organiser)
+    closed = tellers.close_round(round=round, actor=organiser)
 
     assert closed.state == RoundState.CLOSED
     assert closed.closed_at is not None
@@ -226,7 +242,7 @@ def test_close_counts_the_ballots_and_names_the_winners(round, items, committee,
         (c, 1, False),
     ]
     assert (closed.result["eligible"], closed.result["threshold"]) == (3, "1/2")
-    event = AuditEvent.objects.get(action="voting.round_closed")
+    event = AuditEvent.objects.get(action="voting.round_counted")
     assert (event.actor, event.details["winners"]) == (organiser, [a, b])
 
 
@@ -240,7 +256,7 @@ def test_recused_ballots_do_not_count_against_an_item(
     # Member C is recused from b; their ballot must not count against it, nor for it.
     cast_all(round, committee, [[b], [a], [a]])
 
-    closed = services.close_round(round=round, actor=organiser)
+    closed = tellers.close_round(round=round, actor=organiser)
 
     assert closed.result["recused"] == {b: 1}
     counts = {c["code"]: c for c in closed.result["counts"]}
@@ -253,7 +269,7 @@ def test_without_quorum_the_round_is_void_and_can_be_held_again(
 ):
     services.cast_ballot(round=round, voter=committee[0], choices=[items[0].code])
 
-    closed = services.close_round(round=round, actor=organiser)
+    closed = tellers.close_round(round=round, actor=organiser)
 
     assert closed.state == RoundState.VOID
     assert (closed.result["void"], closed.result["winners"]) == (True, [])
@@ -261,7 +277,7 @@ def test_without_quorum_the_round_is_void_and_can_be_held_again(
     with pytest.raises(services.RoundStateError):
         services.certify_round(round=closed, actor=organiser)
 
-    again = services.rerun_round(round=closed, actor=organiser, closes_at=closes_at)
+    again = tellers.rerun_round(round=closed, actor=organiser, closes_at=closes_at)
 
     assert (again.number, again.state, again.quota) == (2, RoundState.OPEN, closed.quota)
     assert list(again.items.order_by("code")) == items
@@ -275,18 +291,18 @@ def test_a_tie_across_the_line_proposes_a_runoff_for_the_places_left(
     round = open_default(edition, category, organiser, closes_at)
     cast_all(round, committee, [[a, b], [a, c], [b, c]])
 
-    closed = services.close_round(round=round, actor=organiser)
+    closed = tellers.close_round(round=round, actor=organiser)
 
     assert closed.state == RoundState.CLOSED
     assert closed.result["winners"] == []
     assert closed.result["runoff"] == {"items": [a, b, c], "places": 2}
 
-    runoff = services.open_runoff(round=closed, actor=organiser, closes_at=closes_at)
+    runoff = tellers.open_runoff(round=closed, actor=organiser, closes_at=closes_at)
 
     assert (runoff.parent, runoff.number, runoff.quota) == (closed, 2, 2)
     assert list(runoff.items.order_by("code")) == items
     with pytest.raises(services.RoundStateError):
-        services.open_runoff(round=closed, actor=organiser, closes_at=closes_at)
+        tellers.open_runoff(round=closed, actor=organiser, closes_at=closes_at)
 
 
 def test_a_partial_tie_runs_off_only_the_tied_items(
@@ -298,8 +314,8 @@ def test_a_partial_tie_runs_off_only_the_tied_items(
     # a: 3 (wins outright); b, c, d: 2 each, all over the threshold, tied for the 2 places left.
     cast_all(round, committee, [[a, b, c], [a, b, d], [a, c, d]])
 
-    closed = services.close_round(round=round, actor=organiser)
-    runoff = services.open_runoff(round=closed, actor=organiser, closes_at=closes_at)
+    closed = tellers.close_round(round=round, actor=organiser)
+    runoff = tellers.open_runoff(round=closed, actor=organiser, closes_at=closes_at)
 
     assert closed.result["winners"] == [a]
     assert closed.result["runoff"] == {"items": [b, c, d], "places": 2}
@@ -313,11 +329,11 @@ def test_certified_winners_of_a_round_and_its_runoff(
     a, b, c = (item.code for item in items)
     round = open_default(edition, category, organiser, closes_at)
     cast_all(round, committee, [[a, b], [a, c], [b, c]])  # 2 each: all three tied for 2 places
-    services.close_round(round=round, actor=organiser)
+    tellers.close_round(round=round, actor=organiser)
     round.refresh_from_db()
-    runoff = services.open_runoff(round=round, actor=organiser, closes_at=closes_at)
+    runoff = tellers.open_runoff(round=round, actor=organiser, closes_at=closes_at)
     cast_all(runoff, committee, [[c, a], [c, b], [c, a]])
-    services.close_round(round=runoff, actor=organiser)
+    tellers.close_round(round=runoff, actor=organiser)
     runoff.refresh_from_db()
     assert runoff.result["winners"] == [c, a]
 
@@ -339,7 +355,7 @@ def test_certified_winners_of_a_round_and_its_runoff(
 def test_certify_names_the_rounds_winners(round, items, committee, organiser):
     a, b, _c = (item.code for item in items)
     cast_all(round, committee, [[a, b], [a, b], [a]])
-    services.close_round(round=round, actor=organiser)
+    tellers.close_round(round=round, actor=organiser)
 
     services.certify_round(round=round, actor=organiser)
 
@@ -373,7 +389,28 @@ def test_the_beat_task_closes_rounds_whose_window_has_ended(round, items, commit
         assert close_due_rounds.delay().get() == []
 
     round.refresh_from_db()
-    assert round.state == RoundState.CLOSED
-    assert round.result["winners"] == [a, b]
+    assert (round.state, round.result) == (RoundState.AWAITING_COUNT, None)
     event = AuditEvent.objects.get(action="voting.round_closed")
-    assert (event.actor, event.details["by"]) == (None, "schedule")
+    assert (event.actor, event.details) == (None, {"by": "schedule", "cast": 3, "counted": False})
+    assert tellers.count(round).result["winners"] == [a, b]
+
+
+# --- Rounds opened before sealed ballots ------------------------------------------------------
+
+
+def test_a_round_opened_before_sealing_takes_no_ballot_and_counts_its_plain_ones_at_the_close(
+    round, items, committee, organiser
+):
+    # As the migration leaves a round that was open at the upgrade: plain ballots, no key.
+    RoundKey.objects.filter(round=round).delete()
+    Ballot.objects.create(round=round, choices=[items[0].code])
+    BallotCast.objects.create(round=round, voter=committee[0])
+
+    with pytest.raises(services.RoundNotOpen):
+        services.cast_ballot(round=round, voter=committee[1], choices=[items[1].code])
+    closed = services.close_round(round=round, actor=organiser)
+
+    closed.refresh_from_db()
+    assert closed.state == RoundState.VOID  # 1 of 3 members: below the quorum
+    assert closed.result["cast"] == 1
+    assert BallotCast.objects.count() == 1

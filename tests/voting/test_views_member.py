@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from review.models import Assignment, Criterion, CriterionScore, Review
 from tests.factories import UserFactory
+from tests.voting import tellers
 from voting import services
-from voting.models import Ballot, BallotCast
+from voting.models import Ballot, BallotCast, SealedBallot
 
 from .conftest import url
 from .factories import ConflictFactory, ExpertFactory, finalist
@@ -22,7 +23,7 @@ TRACKER = re.compile(r"[34679ACDEFGHJKMNPQRTWXY]{4}(?:-[34679ACDEFGHJKMNPQRTWXY]
 
 @pytest.fixture
 def round(edition, category, items, committee, organiser, closes_at):
-    return services.open_round(
+    return tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at
     )
 
@@ -74,7 +75,7 @@ def test_recused_items_are_shown_disabled_with_the_reason(
     client, edition, category, items, committee, organiser, closes_at
 ):
     ConflictFactory(expert=committee[0], nomination=items[1])
-    round = services.open_round(
+    round = tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at
     )
     client.force_login(committee[0].user)
@@ -111,8 +112,7 @@ def test_choose_confirm_cast_and_see_the_tracker_once(client, member, round, ite
 
     html = cast.content.decode()
     tracker = TRACKER.search(html).group(0)
-    assert Ballot.objects.get().tracker == tracker
-    assert Ballot.objects.get().choices == [items[0].code, items[2].code]
+    assert SealedBallot.objects.filter(round=round).count() == 1
     assert "no-store" in cast["Cache-Control"]  # not kept by the browser or a proxy
     assert "keep this code" in html.lower()
     assert "if you lose it nobody can give it back" in html
@@ -121,6 +121,28 @@ def test_choose_confirm_cast_and_see_the_tracker_once(client, member, round, ite
     assert 'data-testid="already-voted"' in later
     assert tracker not in later
     assert tracker not in str(dict(client.session))
+    # The count opens the sealed ballot: the member's tracker and choices.
+    tellers.count(round)
+    assert Ballot.objects.get().tracker == tracker
+    assert Ballot.objects.get().choices == [items[0].code, items[2].code]
+
+
+def test_a_closed_round_awaiting_its_count_says_so_in_both_languages(
+    client, member, round, items, organiser
+):
+    services.cast_ballot(round=round, voter=member, choices=[items[0].code])
+    services.close_round(round=round, actor=organiser)
+
+    pages = {
+        language: client.get(url("voting:member_ballot", pk=round.pk, language=language))
+        for language in ("en", "zh-hans")
+    }
+
+    assert "Closed, awaiting the count" in pages["en"].content.decode()
+    assert "已结束，等待计票" in pages["zh-hans"].content.decode()
+    for response in pages.values():
+        assert 'data-testid="awaiting-count"' in response.content.decode()
+        assert 'data-testid="result-table"' not in response.content.decode()
 
 
 def test_over_the_quota_is_refused_and_the_choices_are_kept(client, member, round, items):
@@ -152,7 +174,7 @@ def test_a_replayed_or_double_cast_makes_one_ballot(client, member, round, items
     replay = client.post(url("voting:member_cast", pk=round.pk), data, follow=True)
 
     assert "You have already voted in this round." in replay.content.decode()
-    assert BallotCast.objects.count() == Ballot.objects.count() == 1
+    assert BallotCast.objects.count() == SealedBallot.objects.count() == 1
 
 
 def test_two_tabs_make_one_ballot(client, member, round, items):
@@ -169,13 +191,14 @@ def test_two_tabs_make_one_ballot(client, member, round, items):
     )
 
     assert "You have already voted in this round." in other.content.decode()
+    tellers.count(round)
     assert list(Ballot.objects.values_list("choices", flat=True)) == [[items[1].code]]
 
 
 def test_borda_ballot_ranks_in_order(
     client, member, edition, category, items, organiser, closes_at
 ):
-    round = services.open_round(
+    round = tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at, method="borda"
     )
     confirm = client.post(
@@ -189,6 +212,7 @@ def test_borda_ballot_ranks_in_order(
         url("voting:member_cast", pk=round.pk),
         {"token": token_of(confirm), "choice": [items[2].code, items[0].code]},
     )
+    tellers.count(round)
 
     assert Ballot.objects.get().choices == [items[2].code, items[0].code]
 
@@ -196,7 +220,7 @@ def test_borda_ballot_ranks_in_order(
 def test_borda_places_must_be_distinct(
     client, member, edition, category, items, organiser, closes_at
 ):
-    round = services.open_round(
+    round = tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at, method="borda"
     )
 
@@ -225,7 +249,7 @@ def test_results_appear_for_members_only_after_the_close(
     services.cast_ballot(round=round, voter=committee[2], choices=[items[0].code])
     during = client.get(url("voting:member_ballot", pk=round.pk)).content.decode()
     services.cast_ballot(round=round, voter=committee[0], choices=[items[0].code])
-    services.close_round(round=round, actor=organiser)
+    tellers.close_round(round=round, actor=organiser)
 
     after = client.get(url("voting:member_ballot", pk=round.pk)).content.decode()
 
@@ -251,7 +275,7 @@ def test_the_ballot_page_query_count_does_not_grow(client, edition, category, or
         finalists = [finalist(category) for _ in range(n)]
         for expert, item in zip(experts, finalists, strict=True):
             ConflictFactory(expert=expert, nomination=item)
-        round = services.open_round(
+        round = tellers.open_round(
             edition=edition, category=category, actor=organiser, closes_at=closes_at
         )
         client.force_login(experts[0].user)
@@ -259,7 +283,7 @@ def test_the_ballot_page_query_count_does_not_grow(client, edition, category, or
 
     one = build(1)
     queries_one = count_queries(client, url("voting:member_ballot", pk=one.pk))
-    services.close_round(round=one, actor=organiser)
+    tellers.close_round(round=one, actor=organiser)
     three = build(2)  # plus the first: 3 members; finalists: 3
     queries_three = count_queries(client, url("voting:member_ballot", pk=three.pk))
 

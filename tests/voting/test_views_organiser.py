@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from tests.factories import OrganisationFactory, UserFactory
+from tests.voting import tellers
 from voting import services
 from voting.models import BallotRound, RoundState
 
@@ -27,7 +28,7 @@ def signed_in(client, organiser):
 
 @pytest.fixture
 def round(edition, category, items, committee, organiser, closes_at):
-    return services.open_round(
+    return tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at
     )
 
@@ -38,6 +39,7 @@ def local(dt) -> str:
 
 def test_open_a_round_from_the_form(signed_in, edition, category, items, committee):
     closes = timezone.now() + timedelta(days=3)
+    named = tellers.make_tellers()
 
     response = signed_in.post(
         url("voting:organiser_open", code=category.code),
@@ -47,11 +49,14 @@ def test_open_a_round_from_the_form(signed_in, edition, category, items, committ
             "closes_at": local(closes),
             "quorum": "0.6667",
             "threshold": "0.5",
+            "tellers": [t.pk for t in named],
         },
         follow=True,
     )
 
     round = BallotRound.objects.get()
+    assert [rt.teller for rt in round.tellers.order_by("position")] == named
+    assert round.key.public_key
     html = response.content.decode()
     assert (round.state, round.quota, round.items.count()) == (RoundState.OPEN, 2, 3)
     assert round.voter_fingerprint in html
@@ -98,7 +103,18 @@ def test_close_shows_the_result_with_threshold_marks_and_winners(
     for expert, choices in zip(committee, [[a, b], [a, b], [a, c]], strict=True):
         services.cast_ballot(round=round, voter=expert, choices=choices)
 
-    response = signed_in.post(url("voting:organiser_close", pk=round.pk), follow=True)
+    closed = signed_in.post(url("voting:organiser_close", pk=round.pk), follow=True)
+    round.refresh_from_db()
+    assert round.state == RoundState.AWAITING_COUNT
+    assert 'data-testid="awaiting-count"' in closed.content.decode()
+    assert 'data-testid="result-table"' not in closed.content.decode()
+
+    first, second = tellers.secrets_of(round, positions=(2, 0))
+    response = signed_in.post(
+        url("voting:teller_count", pk=round.pk),
+        {"secret_1": first, "secret_2": second},
+        follow=True,
+    )
 
     html = response.content.decode()
     round.refresh_from_db()
@@ -114,27 +130,37 @@ def test_a_tie_offers_the_runoff_and_the_button_opens_it(signed_in, round, items
     for expert, choices in zip(committee, [[a, b], [a, c], [b, c]], strict=True):
         services.cast_ballot(round=round, voter=expert, choices=choices)
     signed_in.post(url("voting:organiser_close", pk=round.pk))
+    tellers.count(round)
 
     page = signed_in.get(url("voting:organiser_round", pk=round.pk)).content.decode()
+    named = tellers.make_tellers()
     response = signed_in.post(
         url("voting:organiser_runoff", pk=round.pk),
-        {"closes_at": local(timezone.now() + timedelta(days=1))},
+        {
+            "closes_at": local(timezone.now() + timedelta(days=1)),
+            "tellers": [t.pk for t in named],
+        },
         follow=True,
     )
 
     assert 'data-testid="runoff-proposal"' in page and 'data-testid="runoff-form"' in page
     runoff = BallotRound.objects.get(parent=round)
     assert (runoff.quota, runoff.state) == (2, RoundState.OPEN)
+    assert [rt.teller for rt in runoff.tellers.order_by("position")] == named
     assert response.redirect_chain[-1][0] == url("voting:organiser_round", pk=runoff.pk)
 
 
 def test_a_void_round_says_so_and_can_be_held_again(signed_in, round, items, committee):
     signed_in.post(url("voting:organiser_close", pk=round.pk))
+    tellers.count(round)
 
     page = signed_in.get(url("voting:organiser_round", pk=round.pk)).content.decode()
     signed_in.post(
         url("voting:organiser_rerun", pk=round.pk),
-        {"closes_at": local(timezone.now() + timedelta(days=1))},
+        {
+            "closes_at": local(timezone.now() + timedelta(days=1)),
+            "tellers": [t.pk for t in tellers.make_tellers()],
+        },
     )
 
     assert 'data-testid="void-notice"' in page
@@ -145,7 +171,7 @@ def test_a_void_round_says_so_and_can_be_held_again(signed_in, round, items, com
 def test_certify_records_an_audit_event(signed_in, organiser, round, items, committee):
     for expert in committee:
         services.cast_ballot(round=round, voter=expert, choices=[items[0].code])
-    services.close_round(round=round, actor=organiser)
+    tellers.close_round(round=round, actor=organiser)
 
     response = signed_in.post(url("voting:organiser_certify", pk=round.pk), follow=True)
 
@@ -246,14 +272,14 @@ def test_member_urls_are_404_for_non_members(client, round, personas, name, meth
 def test_a_member_cannot_see_another_rounds_results_before_close(
     client, edition, category, items, committee, organiser, closes_at
 ):
-    first = services.open_round(
+    first = tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at
     )
     for expert in committee:
         services.cast_ballot(round=first, voter=expert, choices=[items[0].code])
-    services.close_round(round=first, actor=organiser)
+    tellers.close_round(round=first, actor=organiser)
     other = finalist(category)
-    second = services.open_round(
+    second = tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at, items=[other]
     )
     services.cast_ballot(round=second, voter=committee[1], choices=[other.code])
@@ -292,7 +318,7 @@ def test_turnout_and_rounds_pages_query_count_does_not_grow(
         experts = [ExpertFactory(edition=edition) for _ in range(n)]
         for _ in range(n):
             finalist(category)
-        round = services.open_round(
+        round = tellers.open_round(
             edition=edition, category=category, actor=organiser, closes_at=closes_at
         )
         services.cast_ballot(round=round, voter=experts[0], choices=[])
@@ -303,7 +329,7 @@ def test_turnout_and_rounds_pages_query_count_does_not_grow(
         count_queries(signed_in, url("voting:organiser_round", pk=one.pk)),
         count_queries(signed_in, url("voting:organiser_rounds")),
     )
-    services.close_round(round=one, actor=organiser)
+    tellers.close_round(round=one, actor=organiser)
     three = build(2)
     counts_three = (
         count_queries(signed_in, url("voting:organiser_round", pk=three.pk)),
@@ -318,12 +344,12 @@ def test_result_page_query_count_does_not_grow(signed_in, edition, category, org
     def build(n):
         experts = [ExpertFactory(edition=edition) for _ in range(n)]
         items = [finalist(category) for _ in range(n)]
-        round = services.open_round(
+        round = tellers.open_round(
             edition=edition, category=category, actor=organiser, closes_at=closes_at
         )
         for expert in experts:
             services.cast_ballot(round=round, voter=expert, choices=[items[0].code])
-        return services.close_round(round=round, actor=organiser)
+        return tellers.close_round(round=round, actor=organiser)
 
     one = build(1)
     queries_one = count_queries(signed_in, url("voting:organiser_round", pk=one.pk))

@@ -96,6 +96,13 @@ def member_ballot(request, pk: int):
     confirmation page; "change" comes back here with the choices kept."""
     expert = _membership(request)
     round, voter = _round_for(expert, pk)
+    if round.state == RoundState.AWAITING_COUNT:
+        # Closed, its ballots still sealed: nothing to show but the state.
+        return render(
+            request,
+            "voting/member_result.html",
+            {"round": round, "rows": [], "has_voted": _has_voted(round, expert)},
+        )
     if round.state != RoundState.OPEN:
         if not may_see_result(request.user, round):
             raise Http404

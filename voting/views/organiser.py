@@ -80,7 +80,7 @@ def organiser_rounds(request):
                 "category": category,
                 "rounds": category_rounds,
                 "finalists": finalist_counts.get(category.pk, 0),
-                "can_open": not any(r.state == RoundState.OPEN for r in category_rounds),
+                "can_open": not any(r.state in services.UNFINISHED for r in category_rounds),
             }
         )
     return render(
@@ -108,6 +108,7 @@ def organiser_open(request, code: str):
                     closes_at=form.cleaned_data["closes_at"],
                     quorum=form.cleaned_data["quorum"],
                     threshold=form.cleaned_data["threshold"],
+                    tellers=form.cleaned_data["tellers"],
                 )
             except services.BallotError as error:
                 form.add_error(None, error.message)
@@ -144,8 +145,11 @@ def organiser_round(request, pk: int):
         "voter_count": round.voters.count(),
         "items": queries.round_items(round),
         "closes_at_form": ClosesAtForm(),
+        "round_tellers": queries.round_tellers(round),
     }
-    if round.state == RoundState.OPEN:
+    if round.state == RoundState.AWAITING_COUNT:
+        context.update(cast=round.casts.count())
+    elif round.state == RoundState.OPEN:
         # Turnout only: who has voted and who has not. No choices and no partial count exist
         # on this page, by construction: nothing here reads the Ballot table.
         rows = queries.turnout(round)
@@ -170,7 +174,9 @@ def organiser_close(request, pk: int):
     except services.BallotError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The round is closed and counted."))
+        messages.success(
+            request, _("The round is closed. Two of its tellers can now count its ballots.")
+        )
     return redirect("voting:organiser_round", pk=round.pk)
 
 
@@ -191,12 +197,16 @@ def _reopen(request, pk: int, service):
     round = _round(pk)
     form = ClosesAtForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("closes_at", []):
-            messages.error(request, error)
+        for field in ("closes_at", "tellers"):
+            for error in form.errors.get(field, []):
+                messages.error(request, error)
         return redirect("voting:organiser_round", pk=round.pk)
     try:
         new_round = service(
-            round=round, actor=request.user, closes_at=form.cleaned_data["closes_at"]
+            round=round,
+            actor=request.user,
+            closes_at=form.cleaned_data["closes_at"],
+            tellers=form.cleaned_data["tellers"],
         )
     except services.BallotError as error:
         messages.error(request, error.message)

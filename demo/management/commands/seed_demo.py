@@ -4,6 +4,7 @@ import logging
 import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from django.utils import timezone, translation
@@ -113,6 +114,27 @@ class Command(BaseCommand):
         self.stdout.write(f"{edition.nominations.count()} nominations.")
         self.stdout.write("")
         self.write_logins(demo)
+        self.write_teller_secrets(demo)
+
+    def write_teller_secrets(self, demo):
+        if not demo.teller_secrets:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo tellers"))
+        if not settings.DEBUG:
+            # A teller secret opens ballots: printed into a production console or log it
+            # would be a ballot key lying about. Demo secrets are for a developer's machine.
+            self.stdout.write(
+                "  Teller secrets are not printed with DEBUG=0. Each teller makes a new "
+                "secret on their teller page (/en/voting/teller/)."
+            )
+            return
+        for email, secret in demo.teller_secrets.items():
+            self.stdout.write(f"  {email}  {secret}")
+        self.stdout.write(
+            "Any two of these secrets, entered together on a closed round's count page, open "
+            "its ballots. Demo secrets only: never print a real teller's secret."
+        )
 
     def write_logins(self, demo):
         organiser = demo.people.organiser

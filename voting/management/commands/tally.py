@@ -35,6 +35,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "A round of this category is still open: it is counted when it closes."
             )
+        if any(r.state == RoundState.AWAITING_COUNT for r in rounds):
+            raise CommandError(
+                "A round of this category is closed and awaits its count: two of its tellers "
+                "count it on its count page."
+            )
         counted = [
             r
             for r in rounds
