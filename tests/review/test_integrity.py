@@ -4,8 +4,6 @@ that records a conflict going through the one service that removes the pair's as
 Run on PostgreSQL (DATABASE_URL set) and on SQLite (unset): the triggers exist on both.
 """
 
-import importlib
-
 import pytest
 from django.contrib import admin
 from django.db import IntegrityError, connection, transaction
@@ -27,11 +25,9 @@ from review.services import (
 from tests.factories import OrganisationFactory, UserFactory
 
 from .committee_helpers import committee_edition, direction, make_entry, make_expert
-from .scoring_helpers import write_review
+from .scoring_helpers import conflict_despite_assignment, write_review
 
 pytestmark = pytest.mark.django_db
-
-TRIGGERS = importlib.import_module("review.migrations.0003_conflict_pair_triggers")
 
 
 @pytest.fixture(autouse=True)
@@ -89,34 +85,9 @@ def _insert_review(assignment) -> None:
 
 
 def _legacy_conflicted_assignment(expert, entry) -> Assignment:
-    """An assignment and a conflict of the same pair, as data from before the triggers: the
-    conflict trigger is set aside for the insert, then put back (all in the test's
-    transaction)."""
+    """An assignment and a conflict of the same pair, as data from before the triggers."""
     assignment = Assignment.objects.create(expert=expert, nomination=entry)
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            # ALTER TABLE waits for no deferred foreign-key check of the test's transaction.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                "ALTER TABLE review_conflict DISABLE TRIGGER review_conflict_not_while_assigned"
-            )
-        else:
-            for name, *_rest in TRIGGERS.SQLITE_TRIGGERS:
-                if name.startswith("review_conflict_"):
-                    cursor.execute(f"DROP TRIGGER {name}")
-    _insert_conflict(expert, entry)
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                "ALTER TABLE review_conflict ENABLE TRIGGER review_conflict_not_while_assigned"
-            )
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        else:
-            for trigger in TRIGGERS.SQLITE_TRIGGERS:
-                if trigger[0].startswith("review_conflict_"):
-                    cursor.execute(TRIGGERS._sqlite_trigger(*trigger))
+    conflict_despite_assignment(expert, entry)
     return assignment
 
 
