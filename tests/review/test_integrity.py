@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from core.models import AuditEvent, OutboundEmail
 from review.assignment_data import reason_message
 from review.integrity import is_conflict_refusal
-from review.models import Assignment, Conflict, CriterionScore, Review
+from review.models import Assignment, AssignmentRun, Conflict, CriterionScore, Review
 from review.roster import RosterRow
 from review.services import (
     AssignmentNotPossible,
@@ -24,7 +24,7 @@ from review.services import (
 )
 from tests.factories import OrganisationFactory, UserFactory
 
-from .committee_helpers import committee_edition, direction, make_entry, make_expert
+from .committee_helpers import committee_edition, direction, make_entry, make_expert, url
 from .scoring_helpers import conflict_despite_assignment, write_review
 
 pytestmark = pytest.mark.django_db
@@ -302,6 +302,27 @@ def test_a_rerun_refused_by_the_database_leaves_the_previous_assignment(edition,
         )
     with translation.override("zh-hans"):
         assert "原有分配保持不变" in reason_message(refused.value.reasons[0])
+
+
+def test_the_run_page_says_a_refused_run_left_the_assignment(client, edition, organiser):
+    # The row execute_assignment_run stores for that refusal (arranged directly).
+    run = AssignmentRun.objects.create(
+        edition=edition,
+        per_entry=2,
+        state="failed",
+        progress=100,
+        summary={"reasons": [{"kind": "conflict_recorded_during_run"}]},
+    )
+    client.force_login(organiser)
+
+    english = client.get(url("review:assignment_run_status", run_id=run.pk)).content.decode()
+    chinese = client.get(
+        url("review:assignment_run_status", "zh-hans", run_id=run.pk)
+    ).content.decode()
+
+    assert "The database refused the new assignment:" in english
+    assert "the previous assignment stands as it was" in english
+    assert "数据库拒绝了新的分配" in chinese and "原有分配保持不变" in chinese
 
 
 # --- The admin ---------------------------------------------------------------------------------
