@@ -4,6 +4,8 @@ that records a conflict going through the one service that removes the pair's as
 Run on PostgreSQL (DATABASE_URL set) and on SQLite (unset): the triggers exist on both.
 """
 
+import importlib
+
 import pytest
 from django.contrib import admin
 from django.db import IntegrityError, connection, transaction
@@ -154,6 +156,26 @@ def test_pairs_without_a_conflict_are_stored(edition, pair):
     _insert_review(assignment)
 
     assert Review.objects.filter(assignment=assignment).count() == 1
+
+
+def test_the_migration_removes_pairs_stored_before_the_rule(edition, pair):
+    from django.apps import apps
+
+    triggers = importlib.import_module("review.migrations.0003_conflict_pair_triggers")
+    expert, entry = pair
+    kept = Assignment.objects.create(expert=expert, nomination=make_entry(edition, code="2031-X"))
+    assignment = Assignment.objects.create(expert=expert, nomination=entry)
+    write_review(assignment, [4, 5], submitted=False, comment="Early notes")
+    conflict_despite_assignment(expert, entry)
+
+    removed = triggers.remove_conflicted_pairs(apps, None)
+
+    event = AuditEvent.objects.get(action="review.assignment_removed_for_conflict")
+    assert removed == 1
+    assert list(Assignment.objects.all()) == [kept]
+    assert (Review.objects.count(), CriterionScore.objects.count()) == (0, 0)
+    assert event.details["review"]["comment"] == "Early notes"
+    assert sorted(event.details["review"]["scores"].values()) == [4, 5]
 
 
 # --- The service: the assignment and review go first, the organisers are told -----------------
