@@ -241,6 +241,29 @@ def test_the_organisers_are_told_in_their_language(edition, pair, organiser):
     assert "/en/review/assignment/" in emails[1].text
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Li Expert was assigned to 2031-CE-001: the assignment was removed"),
+        ("zh-hans", "Li专家 原已被分配评审 2031-CE-001：该评审分配已取消"),
+    ],
+)
+def test_the_conflict_page_says_the_assignment_was_removed(client, pair, organiser, language, said):
+    expert, entry = pair
+    Assignment.objects.create(expert=expert, nomination=entry)
+    client.force_login(organiser)
+
+    response = client.post(
+        url("review:conflict_nomination", language, code=entry.code),
+        {"expert": expert.pk, "reason": "Same laboratory"},
+        follow=True,
+    )
+
+    assert Assignment.objects.count() == 0
+    assert Conflict.objects.get().reason == "Same laboratory"
+    assert said in response.content.decode()
+
+
 def test_no_e_mail_when_a_conflict_removes_nothing(pair, organiser):
     expert, entry = pair
 
