@@ -146,6 +146,7 @@ def organiser_round(request, pk: int):
         "items": queries.round_items(round),
         "closes_at_form": ClosesAtForm(),
         "round_tellers": queries.round_tellers(round),
+        "late_conflicts": queries.late_conflicts(round),
     }
     if round.state == RoundState.AWAITING_COUNT:
         context.update(cast=round.casts.count())
