@@ -5,9 +5,15 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal.ratelimit import get_ip, respond_429
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from core.emails import queue_email
+
+from . import signin_limit
 from .models import User
 
 # Links that allauth puts into its e-mails; they are rewritten into the recipient's language so
@@ -20,6 +26,60 @@ MESSAGES_SHOWN_IN_OWN_LANGUAGE = (
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_guessed_at": _(
+            "Too many wrong passwords have been tried for this account, so we do not accept "
+            "a sign-in from a new browser for now. Sign in from a browser you have used "
+            "before, try again within an hour, or reset your password by e-mail."
+        ),
+    }
+
+    def pre_authenticate(self, request, **credentials):
+        """Count the attempt under the combined limit of accounts.signin_limit (not allauth's
+        per-account key, which a stranger could use to lock the owner out)."""
+        login = signin_limit.login_key(credentials)
+        known = signin_limit.known_user_pks(request)
+        known_browser = (
+            bool(known) and User.objects.filter(pk__in=known, email__iexact=login).exists()
+        )
+        try:
+            self._login_failed_rl_usage = signin_limit.consume_attempt(
+                request, credentials, known_browser=known_browser
+            )
+        except signin_limit.AddressLocked:
+            raise ImmediateHttpResponse(respond_429(request)) from None
+        except signin_limit.AccountLocked:
+            raise self.validation_error("account_guessed_at") from None
+
+    def authentication_failed(self, request, **credentials):
+        if not signin_limit.is_being_guessed(request, credentials):
+            return
+        user = User.objects.filter(email__iexact=signin_limit.login_key(credentials)).first()
+        if user is None:
+            return
+        language = user.preferred_language or translation.get_language()
+        queue_email(
+            name="signin_guessed",
+            to=[user.email],
+            context={"user": user, "address": get_ip(request)},
+            language=language,
+            key=signin_limit.alert_key(user),
+        )
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        # allauth calls this after a password reset by e-mail: the owner has proved themselves.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        signin_limit.clear_account(request, signin_limit.login_key(credentials))
+
+    def post_login(self, request, user, **kwargs):
+        response = super().post_login(request, user, **kwargs)
+        # Signed in with every factor: this browser may sign in to the account even while
+        # strangers have used up the account's count of wrong passwords.
+        if response is not None:
+            signin_limit.remember_browser(request, response, user)
+        return response
+
     def get_login_redirect_url(self, request):
         # After sign-in, pages follow the language the person chose for themselves.
         url = super().get_login_redirect_url(request)

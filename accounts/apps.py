@@ -14,3 +14,7 @@ class AccountsConfig(AppConfig):
         # Connected for every app, not only this one: the permissions of apps migrated after
         # accounts (submissions, review, voting) exist only once their own signal has run.
         post_migrate.connect(ensure_role_groups, dispatch_uid="accounts.ensure_role_groups")
+
+        from . import audit
+
+        audit.connect()
