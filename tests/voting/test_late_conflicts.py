@@ -9,6 +9,7 @@ from review.services import add_conflict
 from voting import queries, services
 from voting.models import Recusal
 
+from . import tellers
 from .conftest import url
 from .factories import ConflictFactory, ExpertFactory, finalist
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def round(edition, category, items, committee, organiser, closes_at):
-    return services.open_round(
+    return tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at
     )
 
@@ -35,7 +36,7 @@ def test_a_conflict_known_at_opening_is_a_recusal_not_a_late_conflict(
     edition, category, items, committee, organiser, closes_at
 ):
     ConflictFactory(expert=committee[0], nomination=items[0])
-    round = services.open_round(
+    round = tellers.open_round(
         edition=edition, category=category, actor=organiser, closes_at=closes_at
     )
 
@@ -86,7 +87,7 @@ def test_a_closed_round_keeps_the_flag(client, round, items, committee, organise
     for member in committee:
         services.cast_ballot(round=round, voter=member, choices=[items[0].code])
     add_conflict(expert=committee[0], nomination=items[0], reason="New employer", actor=organiser)
-    round = services.close_round(round=round, actor=organiser)
+    round = tellers.close_round(round=round, actor=organiser)
     client.force_login(organiser)
 
     html = client.get(url("voting:organiser_round", pk=round.pk)).content.decode()
