@@ -146,6 +146,9 @@ def _page_rows(edition, pub) -> list[dict]:
             "quota": entry.category.winners_quota,
             "winners": [row(n) for n in entry.winners],
             "finalists": [row(n) for n in entry.finalists],
+            "removed": [{**row(n), "reasons": reasons} for n, reasons in entry.removals],
+            "kept": [{**row(n), "reasons": reasons} for n, reasons in entry.kept],
+            "vacant": entry.vacant,
         }
         for entry in publication.proposed_results(edition, pub)
     ]
