@@ -493,3 +493,28 @@ def test_the_public_results_show_removals_with_reasons_and_vacant_places(
 
     assert 'data-testid="removed-list"' in page and "抄袭。" in page
     assert "1 个名额空缺。" in page
+
+
+def test_the_notice_page_takes_objections_to_a_late_winner_only_during_its_own_notice(
+    client, edition, organiser, certified, notice
+):
+    objection = upheld(edition, organiser, "2031-CE-002")
+    publication.remove_proposed_winner(objection=objection, actor=organiser, reasons="Proven.")
+    decision = runoffs.decide_freed_places(
+        category=certified["categories"]["cutting_edge"],
+        actor=organiser,
+        decision="runoff",
+        reason="Fill it.",
+    )
+    runoff = runoffs.open_vacancy_runoff(
+        decision=decision, actor=organiser, closes_at=timezone.now() + timedelta(days=1)
+    )
+    vote_and_certify(runoff, certified["committee"], ["2031-CE-003"], organiser)
+    end_notice(notice)
+
+    page = client.get(url("publication:notice", "zh-hans")).content.decode()
+    form = client.get(url("publication:objection")).content.decode()
+
+    assert 'data-testid="late-notice"' in page and 'data-testid="own-notice"' in page
+    assert 'value="2031-CE-003"' in form
+    assert 'value="2031-CE-001"' not in form
