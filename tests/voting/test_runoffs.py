@@ -518,3 +518,16 @@ def test_the_notice_page_takes_objections_to_a_late_winner_only_during_its_own_n
     assert 'data-testid="late-notice"' in page and 'data-testid="own-notice"' in page
     assert 'value="2031-CE-003"' in form
     assert 'value="2031-CE-001"' not in form
+
+
+def test_the_database_refuses_to_publish_past_an_upheld_objection_without_consequence(
+    edition, organiser, notice
+):
+    upheld(edition, organiser, "2031-CE-001")
+    end_notice(notice)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(notice).objects.filter(pk=notice.pk).update(published_at=timezone.now())
+
+    notice.refresh_from_db()
+    assert notice.published_at is None
