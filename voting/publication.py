@@ -474,8 +474,9 @@ def publication_blockers(
             )
             % {"references": ", ".join(o.reference for o in undecided)}
         )
+    freed_by_category = runoffs.freed_places_by_category(edition, publication)
     for category in edition.categories.order_by("code"):
-        freed = runoffs.freed_places(category, publication)
+        freed = freed_by_category.get(category.pk, 0)
         if freed:
             problems.append(
                 ngettext(

@@ -108,22 +108,29 @@ def open_vacancy_runoff(*, decision: PlaceDecision, actor, closes_at: datetime) 
     return runoff
 
 
+def freed_places_by_category(edition, publication: Publication | None) -> dict[int, int]:
+    """Per category id: places freed by removals that no decision has yet covered (two
+    queries, whatever the number of categories)."""
+    if publication is None:
+        return {}
+    removed = set(publication.removed)
+    freed: dict[int, int] = {}
+    for category_id, result in BallotRound.objects.filter(
+        edition=edition, state=RoundState.CERTIFIED
+    ).values_list("category_id", "result"):
+        freed[category_id] = freed.get(category_id, 0) + len(
+            removed & set((result or {}).get("winners", []))
+        )
+    for category_id, places in PlaceDecision.objects.filter(
+        round__edition=edition, cause=PlaceDecision.Cause.FREED
+    ).values_list("round__category_id", "places"):
+        freed[category_id] = freed.get(category_id, 0) - places
+    return {pk: count for pk, count in freed.items() if count > 0}
+
+
 def freed_places(category: Category, publication: Publication | None) -> int:
     """Places freed by removals in the category that no decision has yet covered."""
-    if publication is None:
-        return 0
-    removed = set(publication.removed)
-    certified = set()
-    for result in BallotRound.objects.filter(
-        category=category, state=RoundState.CERTIFIED
-    ).values_list("result", flat=True):
-        certified.update((result or {}).get("winners", []))
-    decided = sum(
-        PlaceDecision.objects.filter(
-            round__category=category, cause=PlaceDecision.Cause.FREED
-        ).values_list("places", flat=True)
-    )
-    return max(0, len(removed & certified) - decided)
+    return freed_places_by_category(category.edition, publication).get(category.pk, 0)
 
 
 def decide_freed_places(*, category: Category, actor, decision: str, reason: str) -> PlaceDecision:

@@ -13,7 +13,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import AuditEvent
@@ -531,3 +532,31 @@ def test_the_database_refuses_to_publish_past_an_upheld_objection_without_conseq
 
     notice.refresh_from_db()
     assert notice.published_at is None
+
+
+def test_the_publication_dashboard_query_count_does_not_grow_with_objections(
+    signed_in, edition, organiser, notice
+):
+    objection = upheld(edition, organiser, "2031-CE-002")
+    publication.remove_proposed_winner(objection=objection, actor=organiser, reasons="Proven.")
+    runoffs.decide_freed_places(
+        category=Nomination.objects.get(code="2031-CE-002").category,
+        actor=organiser,
+        decision="vacant",
+        reason="Empty.",
+    )
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            response = signed_in.get(url("publication:dashboard"))
+        assert response.status_code == 200
+        return len(captured)
+
+    upheld(edition, organiser, "2031-CE-001")
+    one = count()
+    for _ in range(2):
+        upheld(edition, organiser, "2031-CE-001")
+    three = count()
+
+    assert Objection.objects.count() == 4
+    assert three == one

@@ -66,8 +66,9 @@ def _dashboard(
     )
     pending = sum(o.state == Objection.State.PENDING for o in objections)
     blockers = publication.publication_blockers(edition, pub, now) if pub else []
+    freed = runoffs.freed_places_by_category(edition, pub)
     for entry in results:
-        entry.freed = runoffs.freed_places(entry.category, pub) if pub else 0
+        entry.freed = freed.get(entry.category.pk, 0)
         entry.decisions = [d for d in decisions if d.round.category_id == entry.category.pk]
         entry.place_form = (
             place_form
