@@ -4,12 +4,18 @@ The bulletin (`/results/<year>/bulletin.json`) holds every ballot round that cou
 void one), in the order held, with each ballot's tracker and choices in a random order:
 
     {"year": 2026,
-     "rounds": [{"category": "cutting_edge", "number": 1, "method": "approval", "quota": 8,
+     "rounds": [{"category": "cutting_edge", "number": 1, "kind": "main", "parent": null,
+                 "method": "approval", "quota": 8,
                  "threshold": 0.5, "quorum": 0.6666666666666666, "eligible": 31, "void": false,
                  "items": [{"code": "2026-CE-001", "recused": 1}, ...],
                  "ballots": [{"tracker": "7KQX-3MFA-RT9C-HW4P", "choices": ["2026-CE-001", ...]},
                              ...]},
-                ...]}
+                ...],
+     "removals": [{"category": "cutting_edge", "code": "2026-CE-004",
+                   "objection": "OBJ-7KQX-3MFA", "reasons": "..."}],
+     "place_decisions": [{"category": "cutting_edge", "round": 1, "cause": "freed",
+                          "places": 1, "decision": "vacant", "reason": "...",
+                          "runoff_round": null}]}
 
 How anyone recounts it, with no access to the portal (this is what `recount` does):
 
