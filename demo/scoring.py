@@ -139,7 +139,14 @@ def build_shortlist(demo) -> None:
     ranking = edition_ranking(edition)
     for section in ranking.categories:
         chosen = [row.nomination.pk for row in section.rows if row.preselected]
-        confirm_shortlist(category=section.category, shortlisted_ids=chosen, actor=organiser)
+        confirm_shortlist(
+            category=section.category,
+            shortlisted_ids=chosen,
+            actor=organiser,
+            # Recorded only if the demo's window is still open (every review is submitted).
+            acknowledged=True,
+            acknowledgement="Demo edition: the shortlist follows the preselection.",
+        )
         try:
             confirm_finalists(category=section.category, actor=organiser)
         except ShortlistError:

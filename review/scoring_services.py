@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.rules import is_organiser
 from core.emails import queue_email
@@ -394,12 +395,83 @@ class ShortlistOutcome:
     not_shortlisted: list[str]
 
 
+@dataclass(frozen=True)
+class ShortlistGaps:
+    """What a shortlist decided now would leave open: reviews not submitted, an open window."""
+
+    missing_reviews: dict[str, tuple[int, int]]  # code -> (submitted, assigned)
+    window_open: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.missing_reviews) or self.window_open
+
+    def as_dict(self) -> dict:
+        return {
+            "window_open": self.window_open,
+            "missing_reviews": {
+                code: {"submitted": sub, "assigned": assigned}
+                for code, (sub, assigned) in sorted(self.missing_reviews.items())
+            },
+        }
+
+
+def shortlist_gaps(category: Category, now: datetime | None = None) -> ShortlistGaps:
+    """Entries of the category still to be decided with fewer submitted reviews than
+    assigned ones, and whether the review window is still open (two queries)."""
+    counts: dict[str, list[int]] = {}
+    for code, state in (
+        Assignment.objects.filter(
+            nomination__category=category,
+            nomination__state__in=[NominationState.IN_REVIEW, NominationState.ELIGIBLE],
+        )
+        .exclude(nomination__channel=Channel.EXPERT)
+        .values_list("nomination__code", "review__state")
+    ):
+        entry = counts.setdefault(code, [0, 0])
+        entry[1] += 1
+        entry[0] += state == Review.State.SUBMITTED
+    missing = {code: (sub, assigned) for code, (sub, assigned) in counts.items() if sub < assigned}
+    return ShortlistGaps(missing, review_window_open(category.edition, now))
+
+
 def confirm_shortlist(
-    *, category: Category, shortlisted_ids: Iterable[int], actor
+    *,
+    category: Category,
+    shortlisted_ids: Iterable[int],
+    actor,
+    acknowledged: bool = False,
+    acknowledgement: str = "",
 ) -> ShortlistOutcome:
     """Decide the preliminary evaluation of a category: the chosen entries in review are
-    shortlisted, the others not. At most the category's shortlist size may be chosen."""
+    shortlisted, the others not. At most the category's shortlist size may be chosen.
+
+    A shortlist decided while reviews are missing or the review window is still open (reviews
+    can still change) needs an explicit acknowledgement with its reason; both the gaps and the
+    reason go into the audit trail."""
     chosen = set(shortlisted_ids)
+    acknowledgement = (acknowledgement or "").strip()
+    gaps = shortlist_gaps(category)
+    if gaps and not (acknowledged and acknowledgement):
+        parts = []
+        if gaps.missing_reviews:
+            parts.append(
+                ngettext(
+                    "%(count)s entry has fewer submitted reviews than assigned (%(examples)s).",
+                    "%(count)s entries have fewer submitted reviews than assigned (%(examples)s).",
+                    len(gaps.missing_reviews),
+                )
+                % {
+                    "count": len(gaps.missing_reviews),
+                    "examples": ", ".join(
+                        f"{code} {sub}/{assigned}"
+                        for code, (sub, assigned) in sorted(gaps.missing_reviews.items())[:5]
+                    ),
+                }
+            )
+        if gaps.window_open:
+            parts.append(_("The review window is still open: reviews can still change."))
+        parts.append(_("To confirm the shortlist anyway, acknowledge this and give the reason."))
+        raise ShortlistError(" ".join(parts))
     if len(chosen) > category.shortlist_size:
         raise ShortlistError(
             _("At most %(size)s entries can be shortlisted in this category; %(count)s chosen.")
@@ -444,6 +516,9 @@ def confirm_shortlist(
             details={
                 "shortlisted": outcome.shortlisted,
                 "not_shortlisted": outcome.not_shortlisted,
+                # What the decision left open, and why the organiser went ahead.
+                **gaps.as_dict(),
+                "acknowledgement": acknowledgement if gaps else "",
             },
         )
     return outcome

@@ -4,12 +4,18 @@ The bulletin (`/results/<year>/bulletin.json`) holds every ballot round that cou
 void one), in the order held, with each ballot's tracker and choices in a random order:
 
     {"year": 2026,
-     "rounds": [{"category": "cutting_edge", "number": 1, "method": "approval", "quota": 8,
+     "rounds": [{"category": "cutting_edge", "number": 1, "kind": "main", "parent": null,
+                 "method": "approval", "quota": 8,
                  "threshold": 0.5, "quorum": 0.6666666666666666, "eligible": 31, "void": false,
                  "items": [{"code": "2026-CE-001", "recused": 1}, ...],
                  "ballots": [{"tracker": "7KQX-3MFA-RT9C-HW4P", "choices": ["2026-CE-001", ...]},
                              ...]},
-                ...]}
+                ...],
+     "removals": [{"category": "cutting_edge", "code": "2026-CE-004",
+                   "objection": "OBJ-7KQX-3MFA", "reasons": "..."}],
+     "place_decisions": [{"category": "cutting_edge", "round": 1, "cause": "freed",
+                          "places": 1, "decision": "vacant", "reason": "...",
+                          "runoff_round": null}]}
 
 How anyone recounts it, with no access to the portal (this is what `recount` does):
 
@@ -24,7 +30,15 @@ How anyone recounts it, with no access to the portal (this is what `recount` doe
    Otherwise the first `quota` win, unless the item at the quota line ties with the next one:
    then only those strictly above the line win and the tied ones go to a run-off (a later round
    of the same category, over the tied items, for the places left).
-4. A category's winners are the winners of its rounds that are not void, in the order held.
+4. A category's winners are the winners of its rounds that are not void, in the order held,
+   less those listed in "removals" (removed after an upheld objection, with the reasons).
+
+Each round says its "kind": "main" (the finalists), "tie_runoff" (the items tied across its
+parent's quota line, for the places left) or "vacancy_runoff" (places its parent left unfilled
+or that a removal freed; see docs/decisions.md), and "parent", the number of the round it
+continues. "place_decisions" lists the committee's decisions on unfilled or freed places (vacant
+or a run-off) with their reasons. These keys were added in 2026; a recount of an older bulletin
+reads them as absent.
 
 `voting.tally.tally` implements steps 1–3; it imports only the standard library.
 """
@@ -55,6 +69,8 @@ class RoundRecord:
     items: Sequence[str]
     recused: Mapping[str, int]
     ballots: Sequence[tuple[str, Sequence[str]]]  # (tracker, choices)
+    kind: str = "main"  # main, tie_runoff or vacancy_runoff
+    parent: int | None = None  # the number of the round a run-off continues
 
 
 def build_bulletin(
@@ -72,6 +88,8 @@ def build_bulletin(
             {
                 "category": record.category,
                 "number": record.number,
+                "kind": record.kind,
+                "parent": record.parent,
                 "method": record.method,
                 "quota": record.quota,
                 "threshold": float(record.threshold),
@@ -141,6 +159,17 @@ def recount(bulletin: Mapping) -> dict:
     return {"rounds": rounds, "winners": winners}
 
 
+def removals(bulletin: Mapping) -> dict[str, list[str]]:
+    """Per category: the codes the bulletin says were removed after an upheld objection."""
+    out: dict[str, list[str]] = {}
+    for entry in bulletin.get("removals", []) or []:
+        try:
+            out.setdefault(entry["category"], []).append(entry["code"])
+        except (KeyError, TypeError) as error:
+            raise BulletinError(f"removal {entry!r}: {error!r}") from error
+    return out
+
+
 def differences(
     bulletin: Mapping,
     published: Mapping[str, Sequence[str]],
@@ -151,8 +180,12 @@ def differences(
     `published` maps a category code to its published winners; `removed` to the proposed
     winners the organisers removed after an upheld objection (they won the count but were not
     published, so they are expected in the recount and not among the winners).
+
+    Without `removed`, the removals are read from the bulletin itself ("removals"), so the
+    recount needs the public files alone.
     """
-    removed = removed or {}
+    if removed is None:
+        removed = removals(bulletin)
     counted = recount(bulletin)
     problems = []
     for round_count, entry in zip(counted["rounds"], bulletin.get("rounds", []), strict=True):

@@ -160,3 +160,24 @@ class BallotForm(forms.Form):
             if value and value.isdigit():
                 selected[code] = int(value)
         return selected
+
+
+PLACE_DECISION_CHOICES = [
+    ("vacant", _("Leave them vacant (recorded and shown on the results)")),
+    ("runoff", _("Hold one vacancy run-off for them")),
+]
+
+
+class PlaceDecisionForm(forms.Form):
+    """The committee's explicit choice for places a result leaves open, with its reason."""
+
+    unfilled = forms.ChoiceField(
+        label=_("What happens to these places"),
+        choices=PLACE_DECISION_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (published with the results)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -57,6 +57,16 @@ class RoundState(models.TextChoices):
     VOID = "void", pgettext_lazy("ballot round", "Void")
 
 
+class RoundKind(models.TextChoices):
+    """Why a round is held. A main round votes on the category's finalists; a tie run-off on
+    the items tied across its parent's quota line; a vacancy run-off on places its parent left
+    unfilled, or freed by an upheld objection (docs/decisions.md)."""
+
+    MAIN = "main", pgettext_lazy("ballot round kind", "Main round")
+    TIE_RUNOFF = "tie_runoff", pgettext_lazy("ballot round kind", "Tie run-off")
+    VACANCY_RUNOFF = "vacancy_runoff", pgettext_lazy("ballot round kind", "Vacancy run-off")
+
+
 class BallotRound(TimeStampedModel):
     """One ballot of the committee over a category's finalists (or the tied items of a run-off)."""
 
@@ -76,6 +86,12 @@ class BallotRound(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="runoffs",
+    )
+    kind = models.CharField(
+        pgettext_lazy("ballot round", "kind"),
+        max_length=16,
+        choices=RoundKind.choices,
+        default=RoundKind.MAIN,
     )
     method = models.CharField(
         _("method"), max_length=10, choices=Method.choices, default=Method.APPROVAL
@@ -140,6 +156,14 @@ class BallotRound(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")),
                 name="round_closes_after_it_opens",
+            ),
+            # A run-off always says which round it continues; a main round never does.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="main", parent__isnull=True)
+                    | models.Q(kind__in=["tie_runoff", "vacancy_runoff"], parent__isnull=False)
+                ),
+                name="round_kind_matches_parent",
             ),
         ]
 
@@ -485,6 +509,10 @@ class Objection(TimeStampedModel):
         UPHELD = "upheld", pgettext_lazy("objection", "Upheld")
         DISMISSED = "dismissed", pgettext_lazy("objection", "Dismissed")
 
+    class Consequence(models.TextChoices):
+        REMOVED = "removed", pgettext_lazy("objection", "Removed from the winners")
+        KEPT = "kept", pgettext_lazy("objection", "Stays a winner, with reasons")
+
     reference = models.CharField(
         _("reference"), max_length=20, unique=True, default=generate_reference, editable=False
     )
@@ -528,14 +556,118 @@ class Objection(TimeStampedModel):
         related_name="+",
     )
 
+    # What an upheld objection against a proposed winner changes: the technology leaves the
+    # winners, or stays with written reasons. Until one is recorded the results cannot be
+    # published (voting.publication.publish).
+    consequence = models.CharField(
+        _("consequence"),
+        max_length=10,
+        choices=Consequence.choices,
+        blank=True,
+        default="",
+    )
+    consequence_reasons = models.TextField(_("reasons for the consequence"), blank=True)
+    consequence_at = models.DateTimeField(_("consequence recorded"), null=True, blank=True)
+    consequence_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consequence recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     class Meta:
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         ordering = ["edition", "-created_at"]
         indexes = [models.Index(fields=["edition", "state"], name="objection_edition_state")]
+        constraints = [
+            # A consequence follows only an upheld objection against a technology, and never
+            # without its reasons: the database refuses one written any other way.
+            models.CheckConstraint(
+                condition=models.Q(consequence="")
+                | (
+                    models.Q(state="upheld", nomination__isnull=False)
+                    & ~models.Q(consequence_reasons="")
+                ),
+                name="objection_consequence_has_reasons",
+            ),
+        ]
 
     def __str__(self):
         return self.reference
+
+
+class PlaceDecision(TimeStampedModel):
+    """What the committee decided about places a certified round did not fill, or places freed
+    by an upheld objection: leave them vacant, or hold one vacancy run-off for them.
+
+    Written by `voting.runoffs`; shown on the round, the notice and the published results.
+    """
+
+    class Cause(models.TextChoices):
+        UNFILLED = "unfilled", pgettext_lazy("place decision", "Places the round left unfilled")
+        FREED = "freed", pgettext_lazy("place decision", "Places freed by an upheld objection")
+
+    class Decision(models.TextChoices):
+        VACANT = "vacant", pgettext_lazy("place decision", "Leave vacant")
+        RUNOFF = "runoff", pgettext_lazy("place decision", "Hold a vacancy run-off")
+
+    round = models.ForeignKey(
+        BallotRound,
+        verbose_name=pgettext_lazy("ballot round", "round"),
+        on_delete=models.PROTECT,
+        related_name="place_decisions",
+    )
+    cause = models.CharField(_("cause"), max_length=10, choices=Cause.choices)
+    places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    reason = models.TextField(_("reason"))
+    # The vacancy run-off held for these places (set when it opens).
+    runoff = models.OneToOneField(
+        BallotRound,
+        verbose_name=_("vacancy run-off"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="place_decision",
+    )
+    # A technology that wins a run-off certified after the public notice opened gets its own
+    # notice (with objections) until this moment; the results wait for it.
+    own_notice_closes_at = models.DateTimeField(_("own notice closes"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("decision on places")
+        verbose_name_plural = _("decisions on places")
+        ordering = ["round", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(places__gte=1), name="place_decision_places"),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="place_decision_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision="runoff") | models.Q(runoff__isnull=True),
+                name="place_decision_runoff_only_when_decided",
+            ),
+            # Places a round left unfilled are decided once.
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=models.Q(cause="unfilled"),
+                name="one_unfilled_decision_per_round",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round} {self.cause} {self.places} {self.decision}"
 
 
 class OutcomeNotice(models.Model):

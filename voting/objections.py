@@ -158,3 +158,21 @@ class NoticeForm(forms.Form):
         if value <= timezone.now():
             raise ValidationError(_("The notice must close in the future."), code="past")
         return value
+
+
+class ConsequenceForm(forms.Form):
+    """What an upheld objection against a proposed winner changes, with the written reasons."""
+
+    consequence = forms.ChoiceField(
+        label=_("Consequence for the proposed winner"),
+        choices=[
+            ("removed", _("Remove it from the proposed winners")),
+            ("kept", _("It stays a winner")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons (published with the results)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -17,8 +17,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import outbox
+from core.i18n import localized
 from core.services import record_event
 from submissions.models import Category, Edition, Nomination
 from submissions.services import transition
@@ -27,8 +29,8 @@ from submissions.states import NominationState
 
 from . import bulletin as bulletin_module
 from . import publication_tasks as tasks
-from . import queries
-from .models import BallotRound, Objection, Publication, RoundState
+from . import queries, runoffs
+from .models import BallotRound, Objection, PlaceDecision, Publication, RoundState
 from .shares import share
 
 DEFAULT_NOTICE_DAYS = 30
@@ -60,9 +62,12 @@ def notice_is_open(publication: Publication | None, now: datetime | None = None)
     )
 
 
-def category_problem(category: Category, rounds: list[BallotRound]) -> str | None:
+def category_problem(
+    category: Category, rounds: list[BallotRound], decisions: list[PlaceDecision] = ()
+) -> str | None:
     """Why the category's result is not ready for the notice, or None when it is certified."""
     own = [r for r in rounds if r.category_id == category.pk]
+    by_pk = {r.pk: r for r in own}
     if not any(r.parent_id is None and r.state == RoundState.CERTIFIED for r in own):
         return _("No certified ballot round yet.")
     for r in own:
@@ -73,13 +78,20 @@ def category_problem(category: Category, rounds: list[BallotRound]) -> str | Non
             c.parent_id == r.pk and c.state == RoundState.CERTIFIED for c in own
         ):
             return _("A run-off proposed by a certified round has not been certified.")
+    for decision in decisions:
+        if decision.round_id not in by_pk or decision.decision != PlaceDecision.Decision.RUNOFF:
+            continue
+        runoff = by_pk.get(decision.runoff_id)
+        if runoff is None or runoff.state != RoundState.CERTIFIED:
+            return _("A vacancy run-off the committee decided on has not been certified.")
     return None
 
 
 def readiness(edition: Edition) -> dict[int, str | None]:
     """Per category id: what is missing before the notice can open (None: ready)."""
     rounds = list(BallotRound.objects.filter(edition=edition))
-    return {c.pk: category_problem(c, rounds) for c in edition.categories.all()}
+    decisions = list(PlaceDecision.objects.filter(round__edition=edition))
+    return {c.pk: category_problem(c, rounds, decisions) for c in edition.categories.all()}
 
 
 def certified_codes(edition: Edition) -> dict[int, list[str]]:
@@ -114,6 +126,35 @@ class CategoryResults:
     winners: list[Nomination] = field(default_factory=list)
     finalists: list[Nomination] = field(default_factory=list)  # the others, not selected
     removed: list[Nomination] = field(default_factory=list)
+    # Per code: the published reasons of a removal, or of a winner kept despite an objection.
+    removal_reasons: dict[str, str] = field(default_factory=dict)
+    kept_reasons: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def vacant(self) -> int:
+        """Places of the category without a winner (left vacant, or not filled yet)."""
+        return max(0, self.category.winners_quota - len(self.winners))
+
+    @property
+    def removals(self) -> list[tuple[Nomination, str]]:
+        return [(n, self.removal_reasons.get(n.code, "")) for n in self.removed]
+
+    @property
+    def kept(self) -> list[tuple[Nomination, str]]:
+        return [(n, self.kept_reasons[n.code]) for n in self.winners if n.code in self.kept_reasons]
+
+    # Rows for voting/_objection_consequences.html, in the active language.
+    @property
+    def removal_rows(self) -> list[dict]:
+        return [
+            {"code": n.code, "title": localized(n, "title"), "reasons": r} for n, r in self.removals
+        ]
+
+    @property
+    def kept_rows(self) -> list[dict]:
+        return [
+            {"code": n.code, "title": localized(n, "title"), "reasons": r} for n, r in self.kept
+        ]
 
 
 def proposed_results(
@@ -122,7 +163,7 @@ def proposed_results(
     """Per category: proposed winners (certified, less removed ones) and the other finalists.
 
     Before publication the finalists are those in state "finalist"; after it, the winners and
-    the not-selected ones. Three queries whatever the number of rows.
+    the not-selected ones. Four queries whatever the number of rows.
     """
     removed = set(publication.removed if publication else [])
     certified = certified_codes(edition)
@@ -133,6 +174,14 @@ def proposed_results(
         .select_related("organisation", "direction", "category")
         .order_by("code")
     )
+    reasons: dict[str, dict[str, str]] = {"removed": {}, "kept": {}}
+    for code, consequence, text in (
+        Objection.objects.filter(edition=edition)
+        .exclude(consequence="")
+        .order_by("consequence_at", "pk")
+        .values_list("nomination__code", "consequence", "consequence_reasons")
+    ):
+        reasons[consequence].setdefault(code, text)
     out = []
     for category in categories:
         own = {n.code: n for n in nominations if n.category_id == category.pk}
@@ -143,6 +192,10 @@ def proposed_results(
             own[c] for c in certified.get(category.pk, []) if c in own and c in removed
         ]
         entry.finalists = [n for code, n in own.items() if code not in winner_codes]
+        entry.removal_reasons = {n.code: reasons["removed"].get(n.code, "") for n in entry.removed}
+        entry.kept_reasons = {
+            code: text for code, text in reasons["kept"].items() if code in winner_codes
+        }
         out.append(entry)
     return out
 
@@ -224,7 +277,13 @@ def file_objection(
     now = now or timezone.now()
     with transaction.atomic():
         publication = Publication.objects.select_for_update().filter(edition=edition).first()
-        if not notice_is_open(publication, now):
+        late_notice_open = (
+            nomination is not None
+            and publication is not None
+            and not publication.is_published
+            and nomination.code in runoffs.open_late_notices(edition, now)
+        )
+        if not (notice_is_open(publication, now) or late_notice_open):
             raise PublicationError(_("Objections are accepted only while the public notice runs."))
         if nomination is not None and nomination.edition_id != edition.pk:
             raise PublicationError(_("This technology is not on the notice."))
@@ -266,6 +325,10 @@ def resolve_objection(*, objection: Objection, actor, upheld: bool, reasoning: s
         publication = Publication.objects.filter(edition_id=locked.edition_id).first()
         if publication is not None and publication.is_published:
             raise PublicationError(_("The results are published: objections are closed."))
+        if locked.consequence:
+            raise PublicationError(
+                _("The consequence of this objection is recorded: its resolution is final.")
+            )
         before = locked.state
         locked.state = Objection.State.UPHELD if upheld else Objection.State.DISMISSED
         locked.resolution = reasoning
@@ -283,37 +346,157 @@ def resolve_objection(*, objection: Objection, actor, upheld: bool, reasoning: s
     return locked
 
 
-def remove_proposed_winner(*, objection: Objection, actor) -> Publication:
-    """Take the technology an upheld objection is about off the proposed winners."""
+def _upheld_against_proposed(objection: Objection, publication: Publication | None) -> str:
+    """The code of the proposed winner an upheld objection is about, or a refusal."""
+    if publication is None:
+        # No notice was held (an objection entered by hand): a message, not a server error.
+        raise PublicationError(_("This technology is not among the proposed winners."))
+    if publication.is_published:
+        raise PublicationError(_("The results are published: objections are closed."))
+    if objection.state != Objection.State.UPHELD or objection.nomination is None:
+        raise PublicationError(
+            _("Only an upheld objection against a proposed winner can change the winners.")
+        )
+    if objection.consequence:
+        raise PublicationError(_("The consequence of this objection is already recorded."))
+    code = objection.nomination.code
+    proposed = {n.code for c in proposed_results(objection.edition, publication) for n in c.winners}
+    if code not in proposed:
+        raise PublicationError(_("This technology is not among the proposed winners."))
+    return code
+
+
+def _record_consequence(objection: Objection, *, consequence: str, reasons: str, actor) -> None:
+    objection.consequence = consequence
+    objection.consequence_reasons = reasons
+    objection.consequence_at = timezone.now()
+    objection.consequence_by = actor if getattr(actor, "is_authenticated", False) else None
+    objection.save(
+        update_fields=[
+            "consequence",
+            "consequence_reasons",
+            "consequence_at",
+            "consequence_by",
+            "updated_at",
+        ]
+    )
+
+
+def remove_proposed_winner(*, objection: Objection, actor, reasons: str = "") -> Publication:
+    """Take the technology an upheld objection is about off the proposed winners.
+
+    The reasons are published with the removal (results, bulletin); without any, the
+    reasoning of the objection's resolution is used. The freed place is then decided
+    separately: vacant or a vacancy run-off (voting.runoffs.decide_freed_places)."""
     with transaction.atomic():
         publication = (
             Publication.objects.select_for_update().filter(edition_id=objection.edition_id).first()
         )
-        objection = Objection.objects.select_related("nomination").get(pk=objection.pk)
-        if publication is None:
-            # No notice was held (an objection entered by hand): a message, not a server error.
-            raise PublicationError(_("This technology is not among the proposed winners."))
-        if publication.is_published:
-            raise PublicationError(_("The results are published: objections are closed."))
-        if objection.state != Objection.State.UPHELD or objection.nomination is None:
-            raise PublicationError(
-                _("Only an upheld objection against a proposed winner can remove it.")
-            )
-        code = objection.nomination.code
-        proposed = {
-            n.code for c in proposed_results(objection.edition, publication) for n in c.winners
-        }
-        if code not in proposed:
-            raise PublicationError(_("This technology is not among the proposed winners."))
+        objection = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("nomination", "edition")
+            .get(pk=objection.pk)
+        )
+        code = _upheld_against_proposed(objection, publication)
+        reasons = (reasons or "").strip() or objection.resolution
         publication.removed = [*publication.removed, code]
         publication.save(update_fields=["removed", "updated_at"])
+        _record_consequence(
+            objection, consequence=Objection.Consequence.REMOVED, reasons=reasons, actor=actor
+        )
         record_event(
             actor=actor,
             action="voting.proposed_winner_removed",
             obj=publication,
-            details={"nomination": code, "objection": objection.reference},
+            details={"nomination": code, "objection": objection.reference, "reasons": reasons},
         )
     return publication
+
+
+def keep_proposed_winner(*, objection: Objection, actor, reasons: str) -> Objection:
+    """Record that a proposed winner stays one although an objection against it was upheld,
+    with the written reasons (published with the results)."""
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise PublicationError(_("Give the reasons why the technology stays a winner."))
+    with transaction.atomic():
+        publication = (
+            Publication.objects.select_for_update().filter(edition_id=objection.edition_id).first()
+        )
+        objection = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("nomination", "edition")
+            .get(pk=objection.pk)
+        )
+        code = _upheld_against_proposed(objection, publication)
+        _record_consequence(
+            objection, consequence=Objection.Consequence.KEPT, reasons=reasons, actor=actor
+        )
+        record_event(
+            actor=actor,
+            action="voting.proposed_winner_kept",
+            obj=objection,
+            details={"nomination": code, "objection": objection.reference, "reasons": reasons},
+        )
+    return objection
+
+
+def undecided_objections(edition: Edition, publication: Publication | None) -> list[Objection]:
+    """Upheld objections against a proposed winner whose consequence is not recorded yet."""
+    proposed = {n.code for c in proposed_results(edition, publication) for n in c.winners}
+    return [
+        o
+        for o in Objection.objects.filter(
+            edition=edition, state=Objection.State.UPHELD, consequence=""
+        ).select_related("nomination")
+        if o.nomination is not None and o.nomination.code in proposed
+    ]
+
+
+def publication_blockers(
+    edition: Edition, publication: Publication | None, now: datetime | None = None
+) -> list[str]:
+    """Everything that still stands between the notice and publication, in the user's language."""
+    now = now or timezone.now()
+    problems = []
+    if publication is None:
+        return [_("Open the public notice first.")]
+    if now < publication.notice_closes_at:
+        problems.append(_("The public notice has not ended yet."))
+    if Objection.objects.filter(edition=edition, state=Objection.State.PENDING).exists():
+        problems.append(_("Resolve every objection before publishing."))
+    undecided = undecided_objections(edition, publication)
+    if undecided:
+        problems.append(
+            _(
+                "An upheld objection against a proposed winner needs its consequence: remove "
+                "the technology or keep it with written reasons (%(references)s)."
+            )
+            % {"references": ", ".join(o.reference for o in undecided)}
+        )
+    freed_by_category = runoffs.freed_places_by_category(edition, publication)
+    for category in edition.categories.order_by("code"):
+        freed = freed_by_category.get(category.pk, 0)
+        if freed:
+            problems.append(
+                ngettext(
+                    "%(category)s: %(count)s place freed by a removal awaits the decision: "
+                    "vacant or a vacancy run-off.",
+                    "%(category)s: %(count)s places freed by removals await the decision: "
+                    "vacant or a vacancy run-off.",
+                    freed,
+                )
+                % {"category": localized(category, "name"), "count": freed}
+            )
+    for problem in dict.fromkeys(p for p in readiness(edition).values() if p):
+        problems.append(problem)
+    late = runoffs.open_late_notices(edition, now)
+    if late:
+        problems.append(
+            _("The own notice of a technology that won after the notice opened runs until %(end)s.")
+            % {"end": timezone.localtime(max(late.values())).strftime("%Y-%m-%d %H:%M")}
+        )
+    return problems
 
 
 # --- Publication ----------------------------------------------------------------------------
@@ -329,10 +512,9 @@ def publish(*, edition: Edition, actor, now: datetime | None = None) -> Publicat
             raise PublicationError(_("Open the public notice first."))
         if publication.is_published:
             raise PublicationError(_("The results of this edition are already published."))
-        if now < publication.notice_closes_at:
-            raise PublicationError(_("The public notice has not ended yet."))
-        if Objection.objects.filter(edition=edition, state=Objection.State.PENDING).exists():
-            raise PublicationError(_("Resolve every objection before publishing."))
+        problems = publication_blockers(edition, publication, now)
+        if problems:
+            raise PublicationError(problems[0])
         results = proposed_results(edition, publication)
         outcome = {}
         for entry in results:
@@ -405,6 +587,9 @@ def _entry(nomination: Nomination, scores: dict[str, int]) -> dict:
 def results_data(edition: Edition, publication: Publication) -> dict:
     """`/results/<year>.json`: winners and other finalists per category, both languages."""
     scores = approvals(edition)
+    consequences = objection_consequences(edition, Objection.Consequence.REMOVED)
+    kept = objection_consequences(edition, Objection.Consequence.KEPT)
+    decisions = place_decisions_data(edition)
     return {
         "year": edition.year,
         "categories": [
@@ -415,10 +600,54 @@ def results_data(edition: Edition, publication: Publication) -> dict:
                 "quota": entry.category.winners_quota,
                 "winners": [_entry(n, scores) for n in entry.winners],
                 "finalists": [_entry(n, scores) for n in entry.finalists],
+                # Added for issue 9: what the objections changed and which places stay empty.
+                "removed": [
+                    {**_entry(n, scores), **consequences.get(n.code, {})} for n in entry.removed
+                ],
+                "kept_after_objection": [
+                    {"code": code, **detail}
+                    for code, detail in kept.items()
+                    if code in {n.code for n in entry.winners}
+                ],
+                "vacant_places": max(0, entry.category.winners_quota - len(entry.winners)),
+                "place_decisions": [d for d in decisions if d["category"] == entry.category.code],
             }
             for entry in proposed_results(edition, publication)
         ],
     }
+
+
+def objection_consequences(edition: Edition, kind: str) -> dict[str, dict]:
+    """Per nomination code: the objection and reasons of its removal (or of its staying)."""
+    out: dict[str, dict] = {}
+    for objection in (
+        Objection.objects.filter(edition=edition, consequence=kind)
+        .select_related("nomination")
+        .order_by("consequence_at", "pk")
+    ):
+        out.setdefault(
+            objection.nomination.code,
+            {"objection": objection.reference, "reasons": objection.consequence_reasons},
+        )
+    return out
+
+
+def place_decisions_data(edition: Edition) -> list[dict]:
+    """The committee's decisions on unfilled or freed places, in the order taken."""
+    return [
+        {
+            "category": d.round.category.code,
+            "round": d.round.number,
+            "cause": d.cause,
+            "places": d.places,
+            "decision": d.decision,
+            "reason": d.reason,
+            "runoff_round": d.runoff.number if d.runoff else None,
+        }
+        for d in PlaceDecision.objects.filter(round__edition=edition)
+        .select_related("round__category", "runoff")
+        .order_by("created_at", "pk")
+    ]
 
 
 CSV_COLUMNS = (
@@ -456,7 +685,7 @@ def bulletin_rounds(edition: Edition) -> list[bulletin_module.RoundRecord]:
         BallotRound.objects.filter(
             edition=edition, state__in=[RoundState.CERTIFIED, RoundState.VOID]
         )
-        .select_related("category")
+        .select_related("category", "parent")
         .order_by("opened_at", "pk")
     )
     records = []
@@ -466,6 +695,8 @@ def bulletin_rounds(edition: Edition) -> list[bulletin_module.RoundRecord]:
             bulletin_module.RoundRecord(
                 category=r.category.code,
                 number=r.number,
+                kind=r.kind,
+                parent=r.parent.number if r.parent_id else None,
                 method=r.method,
                 quota=r.quota,
                 threshold=share(r.threshold),
@@ -482,7 +713,20 @@ def bulletin_rounds(edition: Edition) -> list[bulletin_module.RoundRecord]:
 
 def bulletin_data(edition: Edition) -> dict:
     """`/results/<year>/bulletin.json` (see voting.bulletin for how to recount it)."""
-    return bulletin_module.build_bulletin(edition.year, bulletin_rounds(edition))
+    data = bulletin_module.build_bulletin(edition.year, bulletin_rounds(edition))
+    publication = publication_of(edition)
+    consequences = objection_consequences(edition, Objection.Consequence.REMOVED)
+    # What the recount must know besides the ballots: winners removed after an upheld
+    # objection (counted, not published) and the decisions on places, with their reasons.
+    data["removals"] = [
+        {"category": category, "code": code, **consequences.get(code, {})}
+        for category, codes in (
+            removed_by_category(edition, publication).items() if publication else []
+        )
+        for code in codes
+    ]
+    data["place_decisions"] = place_decisions_data(edition)
+    return data
 
 
 def published_winners(edition: Edition, publication: Publication) -> dict[str, list[str]]:

@@ -33,4 +33,14 @@ urlpatterns = [
         organiser.remove_winner,
         name="remove_winner",
     ),
+    path(
+        "final/organiser/objections/<int:pk>/consequence/",
+        organiser.record_consequence,
+        name="record_consequence",
+    ),
+    path(
+        "final/organiser/publication/<slug:code>/freed-places/",
+        organiser.decide_freed,
+        name="decide_freed",
+    ),
 ]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.services import record_event
 from review.models import Expert
@@ -27,8 +28,11 @@ from .models import (
     BallotRound,
     KeyWrap,
     Method,
+    PlaceDecision,
+    Publication,
     Recusal,
     RoundKey,
+    RoundKind,
     RoundState,
     RoundTeller,
     RoundVoter,
@@ -145,6 +149,7 @@ def open_round(
     threshold=None,
     parent: BallotRound | None = None,
     tellers: Sequence[Teller] | None = None,
+    kind: str | None = None,
 ) -> BallotRound:
     """Open a ballot round over the category's finalists (or `items`), now.
 
@@ -192,6 +197,9 @@ def open_round(
             category=category,
             number=number,
             parent=parent,
+            # A round with a parent is a tie run-off unless the caller says otherwise
+            # (voting.runoffs opens vacancy run-offs).
+            kind=kind or (RoundKind.TIE_RUNOFF if parent else RoundKind.MAIN),
             method=method,
             quota=quota,
             quorum=quorum if quorum is not None else edition.quorum,
@@ -226,6 +234,7 @@ def open_round(
                 "category": category.code,
                 "number": number,
                 "parent": parent.pk if parent else None,
+                "kind": round.kind,
                 "method": method,
                 "quota": quota,
                 "quorum": str(round.quorum),
@@ -277,7 +286,7 @@ def open_runoff(
     runoff = (round.result or {}).get("runoff")
     if round.state not in (RoundState.CLOSED, RoundState.CERTIFIED) or not runoff:
         raise RoundStateError(_("This round proposes no run-off."))
-    if round.runoffs.exclude(state=RoundState.VOID).exists():
+    if round.runoffs.filter(kind=RoundKind.TIE_RUNOFF).exclude(state=RoundState.VOID).exists():
         raise RoundStateError(_("The run-off of this round has already been opened."))
     items = list(Nomination.objects.filter(category=round.category, code__in=runoff["items"]))
     return open_round(
@@ -301,7 +310,12 @@ def rerun_round(
     """Hold a void round again: the same items, places and rules, with a fresh voter list."""
     if round.state != RoundState.VOID:
         raise RoundStateError(_("Only a void round can be held again."))
-    if round.parent_id is not None and round.parent.runoffs.exclude(state=RoundState.VOID).exists():
+    if (
+        round.parent_id is not None
+        and round.parent.runoffs.filter(kind=round.kind, number__gt=round.number)
+        .exclude(state=RoundState.VOID)
+        .exists()
+    ):
         raise RoundStateError(_("This run-off has already been held again."))
     if round.parent_id is None and (
         BallotRound.objects.filter(
@@ -323,6 +337,7 @@ def rerun_round(
         threshold=round.threshold,
         parent=round.parent,
         tellers=tellers,
+        kind=round.kind,
     )
 
 
@@ -565,9 +580,29 @@ def close_due_rounds(*, now: datetime | None = None) -> list[int]:
     return closed
 
 
-def certify_round(*, round: BallotRound, actor) -> BallotRound:
+def unfilled_places(round: BallotRound) -> int:
+    """Places of a counted round that neither its winners nor its proposed tie run-off fill."""
+    result = round.result or {}
+    if not result or result.get("void"):
+        return 0
+    runoff = result.get("runoff") or {}
+    return max(0, round.quota - len(result.get("winners", [])) - int(runoff.get("places", 0)))
+
+
+UNFILLED_CHOICES = (PlaceDecision.Decision.VACANT, PlaceDecision.Decision.RUNOFF)
+
+
+def certify_round(
+    *, round: BallotRound, actor, unfilled: str | None = None, reason: str = ""
+) -> BallotRound:
     """Certify a closed round's result: its winners become the category's certified winners
-    (together with those of its certified run-offs). Nominations change state at publication."""
+    (together with those of its certified run-offs). Nominations change state at publication.
+
+    A main round or tie run-off that leaves places unfilled is certified only with the
+    committee's explicit choice for them (`unfilled`: "vacant" or "runoff") and its reason,
+    recorded as a PlaceDecision. A vacancy run-off is the one attempt: what it leaves unfilled
+    stays vacant (docs/decisions.md)."""
+    reason = (reason or "").strip()
     with transaction.atomic():
         locked = BallotRound.objects.select_for_update().get(pk=round.pk)
         if locked.state != RoundState.CLOSED:
@@ -581,10 +616,36 @@ def certify_round(*, round: BallotRound, actor) -> BallotRound:
             ).exists()
         ):
             raise RoundStateError(_("Another round of this category has already been certified."))
+        open_places = unfilled_places(locked)
+        decision = None
+        if open_places and locked.kind != RoundKind.VACANCY_RUNOFF:
+            if unfilled not in UNFILLED_CHOICES:
+                raise RoundStateError(
+                    ngettext(
+                        "This result leaves %(count)s place unfilled: choose to leave it vacant "
+                        "or to hold a vacancy run-off for it.",
+                        "This result leaves %(count)s places unfilled: choose to leave them "
+                        "vacant or to hold a vacancy run-off for them.",
+                        open_places,
+                    )
+                    % {"count": open_places}
+                )
+            if not reason:
+                raise RoundStateError(_("Give the reason for the decision on the unfilled places."))
+            decision = PlaceDecision.objects.create(
+                round=locked,
+                cause=PlaceDecision.Cause.UNFILLED,
+                places=open_places,
+                decision=unfilled,
+                reason=reason,
+                decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
         locked.state = RoundState.CERTIFIED
         locked.certified_at = timezone.now()
         locked.certified_by = actor if getattr(actor, "is_authenticated", False) else None
         locked.save(update_fields=["state", "certified_at", "certified_by", "updated_at"])
+        if locked.kind == RoundKind.VACANCY_RUNOFF:
+            _link_vacancy_runoff(locked)
         record_event(
             actor=actor,
             action="voting.round_certified",
@@ -592,12 +653,46 @@ def certify_round(*, round: BallotRound, actor) -> BallotRound:
             details={
                 "category": locked.category.code,
                 "number": locked.number,
+                "kind": locked.kind,
                 "winners": list(locked.result.get("winners", [])),
                 "runoff": locked.result.get("runoff"),
                 "cast": locked.result.get("cast"),
+                "unfilled": open_places,
+                "unfilled_decision": decision.decision if decision else None,
+                "unfilled_reason": decision.reason if decision else None,
             },
         )
     return locked
+
+
+# A technology that wins after the public notice opened is on notice as long as the others were.
+LATE_NOTICE_DAYS = 30
+
+
+def _link_vacancy_runoff(runoff: BallotRound) -> None:
+    """Tie a certified vacancy run-off to its decision (a re-run of a void one takes its place)
+    and, when the public notice has already opened, give its winners their own notice."""
+    decision = (
+        PlaceDecision.objects.select_for_update().filter(runoff=runoff).first()
+        or PlaceDecision.objects.select_for_update()
+        .filter(
+            round_id=runoff.parent_id,
+            decision=PlaceDecision.Decision.RUNOFF,
+            runoff__state=RoundState.VOID,
+        )
+        .first()
+    )
+    if decision is None:
+        return
+    decision.runoff = runoff
+    notice = Publication.objects.filter(edition_id=runoff.edition_id).first()
+    if (
+        notice is not None
+        and notice.notice_opens_at <= runoff.certified_at
+        and (runoff.result or {}).get("winners")
+    ):
+        decision.own_notice_closes_at = runoff.certified_at + timedelta(days=LATE_NOTICE_DAYS)
+    decision.save(update_fields=["runoff", "own_notice_closes_at", "updated_at"])
 
 
 def certified_winners(category: Category) -> list[Nomination]:

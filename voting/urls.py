@@ -22,4 +22,9 @@ urlpatterns = [
     ),
     path("organiser/rounds/<int:pk>/runoff/", organiser.organiser_runoff, name="organiser_runoff"),
     path("organiser/rounds/<int:pk>/rerun/", organiser.organiser_rerun, name="organiser_rerun"),
+    path(
+        "organiser/place-decisions/<int:pk>/runoff/",
+        organiser.organiser_vacancy_runoff,
+        name="organiser_vacancy_runoff",
+    ),
 ]

@@ -28,6 +28,7 @@ from ..scoring_services import (
     confirm_shortlist,
     ensure_default_criteria,
     preliminary_window,
+    review_window_open,
     send_reminder_now,
     set_criterion_weights,
 )
@@ -52,18 +53,38 @@ def _edition(request) -> Edition:
 @require_GET
 def ranking(request):
     _organiser_or_404(request)
-    edition = _edition(request)
+    return _ranking_page(request, _edition(request))
+
+
+def _ranking_page(request, edition, *, posted_code=None, error=None, status=200):
+    """The ranking page; after a refused shortlist, that category's form shows what was
+    entered (ticks, acknowledgement, reason) with the refusal, in the user's language."""
     data = edition_ranking(edition)
+    window_open = review_window_open(edition)
     sections = []
     for category_ranking in data.categories:
+        posted = category_ranking.category.code == posted_code
         form = ShortlistForm(
             initial={
                 "nominations": [r.nomination.pk for r in category_ranking.rows if r.preselected]
             },
             choices=[(r.nomination.pk, r.nomination.code) for r in category_ranking.rows],
         )
+        chosen = (
+            {int(v) for v in request.POST.getlist("nominations") if v.isdigit()}
+            if posted
+            else {r.nomination.pk for r in category_ranking.rows if r.preselected}
+        )
+        missing = [r for r in category_ranking.rows if r.shortlistable and r.submitted < r.assigned]
         sections.append(
             {
+                "chosen": chosen,
+                "missing_reviews": missing,
+                "window_open": window_open,
+                "needs_acknowledgement": bool(missing) or window_open,
+                "acknowledged": posted and bool(request.POST.get("acknowledged")),
+                "acknowledgement": request.POST.get("acknowledgement", "") if posted else "",
+                "error": error if posted else None,
                 "ranking": category_ranking,
                 "histogram": charts.score_histogram(category_ranking.totals),
                 "preselected": {r.nomination.pk for r in category_ranking.rows if r.preselected},
@@ -98,6 +119,7 @@ def ranking(request):
             "submitted_total": len(data.reviews),
             "window": preliminary_window(edition),
         },
+        status=status,
     )
 
 
@@ -113,9 +135,17 @@ def shortlist(request, code):
     category = _category(request, edition, code)
     ids = [int(value) for value in request.POST.getlist("nominations") if value.isdigit()]
     try:
-        outcome = confirm_shortlist(category=category, shortlisted_ids=ids, actor=request.user)
+        outcome = confirm_shortlist(
+            category=category,
+            shortlisted_ids=ids,
+            actor=request.user,
+            acknowledged=bool(request.POST.get("acknowledged")),
+            acknowledgement=request.POST.get("acknowledgement", ""),
+        )
     except ScoringError as error:
-        messages.error(request, error.message)
+        return _ranking_page(
+            request, edition, posted_code=category.code, error=error.message, status=400
+        )
     else:
         messages.success(
             request,

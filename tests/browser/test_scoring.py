@@ -77,7 +77,16 @@ def test_an_expert_scores_two_entries_and_the_secretariat_confirms_the_finalists
     assert rows.nth(1).locator("[data-testid=mean]").inner_text() == "6.00"
     page.screenshot(path=str(folder / "browser_ranking.png"), full_page=True)
 
-    page.locator("[data-testid=category-cutting_edge] [data-testid=confirm-shortlist]").click()
+    # The review window is still open: the page says so and asks for an acknowledgement.
+    section = page.locator("[data-testid=category-cutting_edge]")
+    assert "still open" in section.locator("[data-testid=shortlist-gaps]").inner_text()
+    section.locator("[data-testid=confirm-shortlist]").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=shortlist-error]").count() == 1
+    assert Nomination.objects.filter(state="in_review").count() == 2
+    section.locator("input[name=acknowledged]").check()
+    section.locator("textarea[name=acknowledgement]").fill("Every assigned review is in.")
+    section.locator("[data-testid=confirm-shortlist]").click()
     page.wait_for_load_state()
     page.locator("[data-testid=category-cutting_edge] [data-testid=confirm-finalists]").click()
     page.wait_for_load_state()

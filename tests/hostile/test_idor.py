@@ -29,7 +29,8 @@ from tests.review.scoring_helpers import (
 )
 from tests.voting import tellers
 from tests.voting.factories import finalist
-from voting.models import Objection
+from voting import services
+from voting.models import Objection, PlaceDecision
 
 PERSONAS = (
     "anonymous",
@@ -141,6 +142,16 @@ def world(db):
     )
 
 
+def _place_decision(world):
+    """A decision on places of the world's round (the URL's object; its state does not matter
+    for who may reach it)."""
+    return PlaceDecision.objects.get_or_create(
+        round=world.round,
+        cause="unfilled",
+        defaults={"places": 1, "decision": "runoff", "reason": "R"},
+    )[0]
+
+
 ORGANISER = {"organiser"}
 # The whole committee votes (a conflicted member is recused from the item, not the round).
 COMMITTEE = {"unassigned_expert", "assigned_expert", "conflicted_expert"}
@@ -173,6 +184,9 @@ RULES = {
     "publication:objection_detail": (lambda w: {"pk": w.objection.pk}, ORGANISER),
     "publication:objection_file": (lambda w: {"pk": w.objection.pk}, ORGANISER),
     "publication:remove_winner": (lambda w: {"pk": w.objection.pk}, ORGANISER),
+    "publication:record_consequence": (lambda w: {"pk": w.objection.pk}, ORGANISER),
+    "publication:decide_freed": (lambda w: {"code": "cutting_edge"}, ORGANISER),
+    "voting:organiser_vacancy_runoff": (lambda w: {"pk": _place_decision(w).pk}, ORGANISER),
     "voting:member_ballot": (lambda w: {"pk": w.round.pk}, COMMITTEE),
     "voting:member_cast": (lambda w: {"pk": w.round.pk}, COMMITTEE),
     "voting:organiser_open": (lambda w: {"code": "innovative"}, ORGANISER),

@@ -7,6 +7,7 @@ from io import BytesIO
 
 import pytest
 import time_machine
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.models import AuditEvent
@@ -23,6 +24,7 @@ from review.scoring_services import (
     confirm_finalists,
     confirm_shortlist,
     ensure_default_criteria,
+    preliminary_window,
     save_review,
     set_criterion_weights,
 )
@@ -275,7 +277,11 @@ def test_confirm_shortlist_moves_every_entry_through_transition():
     assign(expert, waiting)
 
     outcome = confirm_shortlist(
-        category=category(edition), shortlisted_ids=[first.pk, waiting.pk], actor=organiser
+        category=category(edition),
+        shortlisted_ids=[first.pk, waiting.pk],
+        actor=organiser,
+        acknowledged=True,
+        acknowledgement="The last review is not needed.",
     )
 
     first.refresh_from_db()
@@ -293,6 +299,62 @@ def test_confirm_shortlist_moves_every_entry_through_transition():
         StateChange.objects.filter(nomination=waiting).values_list("from_state", "to_state")
     ) == [("eligible", "in_review"), ("in_review", "shortlisted")]
     assert AuditEvent.objects.filter(action="review.shortlist_confirmed").count() == 1
+
+
+def test_a_shortlist_with_missing_reviews_needs_an_acknowledgement_with_a_reason():
+    edition = preliminary_edition()
+    organiser = UserFactory(roles=["organiser"])
+    expert, other = make_expert(edition), make_expert(edition)
+    entry = make_entry(edition)
+    write_review(assign(expert, entry), [8] * 4)
+    assign(other, entry)  # never reviewed: 1 of 2
+
+    with pytest.raises(ShortlistError) as refused:
+        confirm_shortlist(category=category(edition), shortlisted_ids=[entry.pk], actor=organiser)
+    with pytest.raises(ShortlistError):
+        confirm_shortlist(
+            category=category(edition),
+            shortlisted_ids=[entry.pk],
+            actor=organiser,
+            acknowledged=True,
+            acknowledgement="   ",
+        )
+    entry.refresh_from_db()
+    state_after_refusals = entry.state
+    confirm_shortlist(
+        category=category(edition),
+        shortlisted_ids=[entry.pk],
+        actor=organiser,
+        acknowledged=True,
+        acknowledgement="The second expert withdrew.",
+    )
+
+    entry.refresh_from_db()
+    event = AuditEvent.objects.get(action="review.shortlist_confirmed")
+    assert f"{entry.code} 1/2" in refused.value.message
+    assert state_after_refusals == "in_review"
+    assert entry.state == "shortlisted"
+    assert event.details["missing_reviews"] == {entry.code: {"submitted": 1, "assigned": 2}}
+    assert event.details["acknowledgement"] == "The second expert withdrew."
+
+
+def test_a_shortlist_while_the_review_window_is_open_needs_an_acknowledgement():
+    edition = preliminary_edition()
+    organiser = UserFactory(roles=["organiser"])
+    entry = make_entry(edition)
+    write_review(assign(make_expert(edition), entry), [8] * 4)
+    window = preliminary_window(edition)
+    window.closes_at = timezone.now() + timedelta(days=1)
+    window.opens_at = timezone.now() - timedelta(days=1)
+    window.save()
+    edition = type(edition).objects.get(pk=edition.pk)  # forget the cached window
+
+    with pytest.raises(ShortlistError) as refused:
+        confirm_shortlist(category=category(edition), shortlisted_ids=[entry.pk], actor=organiser)
+
+    entry.refresh_from_db()
+    assert "still open" in refused.value.message
+    assert entry.state == "in_review"
 
 
 def test_shortlist_larger_than_the_category_allows_is_refused():

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from core.models import AuditEvent
 from review import scoring
 from review.models import Criterion
 from submissions.models import Nomination
@@ -139,6 +140,47 @@ def test_the_preselected_shortlist_is_confirmed_through_the_page(client, organis
         "shortlisted",
         "not_shortlisted",
     ]
+
+
+def test_a_shortlist_with_missing_reviews_asks_for_an_acknowledgement_and_keeps_the_input(
+    client, organiser
+):
+    edition = preliminary_edition()  # shortlist size 2
+    expert, other = make_expert(edition), make_expert(edition)
+    entries = [make_entry(edition) for _ in range(2)]
+    for entry in entries:
+        write_review(assign(expert, entry), [8] * 4)
+    assign(other, entries[1])  # 1 of 2 reviews
+    page = client.get(url("scoring:ranking", "zh-hans")).content.decode()
+
+    refused = client.post(
+        url("scoring:shortlist", "zh-hans", code="cutting_edge"),
+        {"year": edition.year, "nominations": [entries[1].pk], "acknowledgement": "专家退出。"},
+    )
+    states_after_refusal = [
+        n.state for n in Nomination.objects.filter(pk__in=[e.pk for e in entries])
+    ]
+    client.post(
+        url("scoring:shortlist", code="cutting_edge"),
+        {
+            "year": edition.year,
+            "nominations": [entries[1].pk],
+            "acknowledged": "1",
+            "acknowledgement": "The second expert withdrew.",
+        },
+    )
+
+    body = refused.content.decode()
+    entries[1].refresh_from_db()
+    event = AuditEvent.objects.get(action="review.shortlist_confirmed")
+    assert 'data-testid="shortlist-gaps"' in page and f"{entries[1].code} (1/2)" in page
+    assert refused.status_code == 400
+    assert 'data-testid="shortlist-error"' in body and "专家退出。" in body
+    assert f'value="{entries[1].pk}" id="pick-{entries[1].pk}" aria-label' in body
+    assert body.count(" checked") == 1  # the ticks sent, not the preselection
+    assert states_after_refusal == ["in_review", "in_review"]
+    assert entries[1].state == "shortlisted"
+    assert event.details["acknowledgement"] == "The second expert withdrew."
 
 
 def test_finalists_are_confirmed_through_the_page(client, organiser):

@@ -45,6 +45,8 @@ def test_build_bulletin_has_the_published_shape():
     assert {k: v for k, v in entry.items() if k != "ballots"} == {
         "category": "cutting_edge",
         "number": 1,
+        "kind": "main",
+        "parent": None,
         "method": "approval",
         "quota": 2,
         "threshold": 0.5,

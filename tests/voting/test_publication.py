@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent, OutboxMessage
 from submissions.models import Nomination, StateChange
-from voting import publication
+from voting import publication, runoffs
 from voting.models import Objection, OutcomeNotice
 from voting.publication_tasks import send_outcome_notice
 
@@ -210,6 +210,9 @@ def test_upheld_objection_removes_a_proposed_winner_who_is_then_not_selected(
     )
 
     publication.remove_proposed_winner(objection=objection, actor=organiser)
+    runoffs.decide_freed_places(
+        category=target.category, actor=organiser, decision="vacant", reason="No time left."
+    )
     notice.refresh_from_db()
     notice.notice_closes_at = timezone.now() - timedelta(seconds=1)
     notice.notice_opens_at = timezone.now() - timedelta(days=30)
@@ -220,6 +223,7 @@ def test_upheld_objection_removes_a_proposed_winner_who_is_then_not_selected(
     assert AuditEvent.objects.get(action="voting.proposed_winner_removed").details == {
         "nomination": "2031-CE-002",
         "objection": objection.reference,
+        "reasons": "Proven.",
     }
     assert states(["2031-CE-001", "2031-CE-002"]) == {
         "2031-CE-001": "winner",

@@ -154,7 +154,7 @@ def test_results_csv_is_utf8_with_bom_and_flattened_rows(client, published):
 def test_bulletin_json_has_the_rounds_and_the_ballots(client, published):
     data = json.loads(client.get("/results/2031/bulletin.json").content)
 
-    assert list(data) == ["year", "rounds"]
+    assert list(data) == ["year", "rounds", "removals", "place_decisions"]
     assert [
         (r["category"], r["method"], r["quota"], r["threshold"], r["quorum"], r["void"])
         for r in data["rounds"]
@@ -244,8 +244,9 @@ def test_results_page_queries_do_not_grow_with_the_winners(
     )
 
     # The same number whatever the rows: the results, the rounds, the certified rounds, the
-    # edition with its publication, the categories, and the navigation's notice/results state.
-    assert count == 6
+    # edition with its publication, the categories, the objections' consequences, and the
+    # navigation's notice/results state.
+    assert count == 7
 
 
 def test_results_book_has_both_scripts(client, published):

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.rules import is_organiser
 from submissions.models import Category, Edition
 
-from .. import queries, services
-from ..forms import ClosesAtForm, OpenRoundForm
-from ..models import BallotCast, BallotRound, RoundState
+from .. import queries, runoffs, services
+from ..forms import ClosesAtForm, OpenRoundForm, PlaceDecisionForm
+from ..models import BallotCast, BallotRound, PlaceDecision, RoundKind, RoundState
 from .results import result_rows
 
 
@@ -136,10 +136,7 @@ def organiser_open(request, code: str):
     )
 
 
-@organiser_required
-@require_GET
-def organiser_round(request, pk: int):
-    round = _round(pk)
+def _round_context(round: BallotRound, **extra) -> dict:
     context = {
         "round": round,
         "voter_count": round.voters.count(),
@@ -156,14 +153,37 @@ def organiser_round(request, pk: int):
         rows = queries.turnout(round)
         context.update(turnout=rows, voted=sum(row.voted for row in rows))
     else:
+        unfilled = services.unfilled_places(round)
+        decisions = list(round.place_decisions.select_related("runoff", "decided_by"))
         context.update(
             rows=result_rows(round),
             runoffs=list(round.runoffs.order_by("number")),
             can_runoff=round.state in (RoundState.CLOSED, RoundState.CERTIFIED)
             and bool((round.result or {}).get("runoff"))
-            and not round.runoffs.exclude(state=RoundState.VOID).exists(),
+            and not round.runoffs.filter(kind=RoundKind.TIE_RUNOFF)
+            .exclude(state=RoundState.VOID)
+            .exists(),
+            unfilled=unfilled,
+            # A vacancy run-off is the one attempt: what it leaves open stays vacant.
+            needs_place_decision=unfilled > 0 and round.kind != RoundKind.VACANCY_RUNOFF,
+            place_form=PlaceDecisionForm(),
+            place_decisions=decisions,
+            vacancy_items=(
+                runoffs.vacancy_runoff_items(round)
+                if any(d.decision == "runoff" and d.runoff_id is None for d in decisions)
+                or (round.state == RoundState.CLOSED and unfilled)
+                else []
+            ),
         )
-    return render(request, "voting/organiser_round.html", context)
+    context.update(extra)
+    return context
+
+
+@organiser_required
+@require_GET
+def organiser_round(request, pk: int):
+    round = _round(pk)
+    return render(request, "voting/organiser_round.html", _round_context(round))
 
 
 @organiser_required
@@ -185,13 +205,61 @@ def organiser_close(request, pk: int):
 @require_POST
 def organiser_certify(request, pk: int):
     round = _round(pk)
+    form = PlaceDecisionForm(request.POST)
+    needs_decision = services.unfilled_places(round) > 0 and round.kind != RoundKind.VACANCY_RUNOFF
+    if needs_decision and not form.is_valid():
+        # Shown again with what was entered and the reason in the user's language.
+        return render(
+            request,
+            "voting/organiser_round.html",
+            _round_context(round, place_form=form),
+            status=400,
+        )
     try:
-        services.certify_round(round=round, actor=request.user)
+        services.certify_round(
+            round=round,
+            actor=request.user,
+            unfilled=form.cleaned_data.get("unfilled") if needs_decision else None,
+            reason=form.cleaned_data.get("reason", "") if needs_decision else "",
+        )
+    except services.BallotError as error:
+        form.add_error(None, error.message)
+        return render(
+            request,
+            "voting/organiser_round.html",
+            _round_context(round, place_form=form),
+            status=400,
+        )
+    messages.success(request, _("The result is certified."))
+    return redirect("voting:organiser_round", pk=round.pk)
+
+
+@organiser_required
+@require_POST
+def organiser_vacancy_runoff(request, pk: int):
+    decision = get_object_or_404(
+        PlaceDecision.objects.select_related("round"),
+        pk=pk,
+        round__edition=_current_edition(),
+    )
+    form = ClosesAtForm(request.POST)
+    if not form.is_valid():
+        for field in ("closes_at", "tellers"):
+            for error in form.errors.get(field, []):
+                messages.error(request, error)
+        return redirect("voting:organiser_round", pk=decision.round_id)
+    try:
+        runoff = runoffs.open_vacancy_runoff(
+            decision=decision,
+            actor=request.user,
+            closes_at=form.cleaned_data["closes_at"],
+            tellers=form.cleaned_data["tellers"],
+        )
     except services.BallotError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("The result is certified."))
-    return redirect("voting:organiser_round", pk=round.pk)
+        return redirect("voting:organiser_round", pk=decision.round_id)
+    messages.success(request, _("The round is open."))
+    return redirect("voting:organiser_round", pk=runoff.pk)
 
 
 def _reopen(request, pk: int, service):

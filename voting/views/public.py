@@ -24,7 +24,7 @@ from core.spreadsheets import csv_safe_rows
 from submissions.models import Edition, Nomination
 from submissions.states import NominationState
 
-from .. import pdf, publication
+from .. import pdf, publication, runoffs
 from ..objections import ObjectionForm, rate_limited
 
 RECEIVED_KEY = "voting-objection-received"
@@ -39,7 +39,10 @@ def _notice_context(now):
     context = {"edition": edition, "publication": pub, "now": now}
     if pub is not None and not pub.is_published:
         context["results"] = publication.proposed_results(edition, pub)
-        context["is_open"] = publication.notice_is_open(pub, now)
+        context["main_open"] = publication.notice_is_open(pub, now)
+        # Technologies that won a vacancy run-off after the notice opened: their own notice.
+        context["late_notices"] = runoffs.open_late_notices(edition, now)
+        context["is_open"] = context["main_open"] or bool(context["late_notices"])
     return context
 
 
@@ -57,7 +60,12 @@ def objection(request):
         # Outside the notice there is no form: the notice page says why.
         return redirect("publication:notice")
     edition, pub = context["edition"], context["publication"]
-    proposed = [n for entry in context["results"] for n in entry.winners]
+    proposed = [
+        n
+        for entry in context["results"]
+        for n in entry.winners
+        if context["main_open"] or n.code in context["late_notices"]
+    ]
     if request.method == "POST":
         if rate_limited(request):
             return render(request, "voting/public_objection_429.html", context, status=429)
@@ -146,6 +154,9 @@ def _page_rows(edition, pub) -> list[dict]:
             "quota": entry.category.winners_quota,
             "winners": [row(n) for n in entry.winners],
             "finalists": [row(n) for n in entry.finalists],
+            "removed": [{**row(n), "reasons": reasons} for n, reasons in entry.removals],
+            "kept": [{**row(n), "reasons": reasons} for n, reasons in entry.kept],
+            "vacant": entry.vacant,
         }
         for entry in publication.proposed_results(edition, pub)
     ]

@@ -13,20 +13,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.filenames import clean_file_name
+from submissions.models import Category
 
-from .. import publication
-from ..models import Objection
-from ..objections import NoticeForm, ResolutionForm
+from .. import publication, runoffs, services
+from ..forms import PlaceDecisionForm
+from ..models import Objection, PlaceDecision
+from ..objections import ConsequenceForm, NoticeForm, ResolutionForm
 from .organiser import _current_edition, organiser_required
 
 
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def dashboard(request):
+    return _dashboard(request, handle_post=True)
+
+
+def _dashboard(
+    request, *, handle_post=False, place_form=None, place_form_category=None, status=200
+):
     edition = _current_edition()
     pub = publication.publication_of(edition)
     now = timezone.now()
-    if request.method == "POST" and pub is None:
+    decisions = list(
+        PlaceDecision.objects.filter(round__edition=edition).select_related("round", "runoff")
+    )
+    if handle_post and request.method == "POST" and pub is None:
         form = NoticeForm(request.POST)
         if form.is_valid():
             try:
@@ -54,6 +65,16 @@ def dashboard(request):
         .order_by("-created_at")
     )
     pending = sum(o.state == Objection.State.PENDING for o in objections)
+    blockers = publication.publication_blockers(edition, pub, now) if pub else []
+    freed = runoffs.freed_places_by_category(edition, pub)
+    for entry in results:
+        entry.freed = freed.get(entry.category.pk, 0)
+        entry.decisions = [d for d in decisions if d.round.category_id == entry.category.pk]
+        entry.place_form = (
+            place_form
+            if place_form is not None and place_form_category == entry.category.code
+            else PlaceDecisionForm(prefix=entry.category.code)
+        )
     return render(
         request,
         "voting/notice_dashboard.html",
@@ -66,11 +87,10 @@ def dashboard(request):
             "objections": objections,
             "pending": pending,
             "notice_open": publication.notice_is_open(pub, now),
-            "can_publish": pub is not None
-            and not pub.is_published
-            and now >= pub.notice_closes_at
-            and pending == 0,
+            "blockers": blockers,
+            "can_publish": pub is not None and not pub.is_published and not blockers,
         },
+        status=status,
     )
 
 
@@ -85,9 +105,14 @@ def _objection(pk: int) -> Objection:
 @organiser_required
 @require_http_methods(["GET", "POST"])
 def objection_detail(request, pk: int):
+    return _objection_page(request, pk, handle_post=True)
+
+
+def _objection_page(request, pk: int, *, handle_post=False, consequence_form=None, status=200):
     objection = _objection(pk)
     pub = publication.publication_of(objection.edition)
-    if request.method == "POST":
+    posted = handle_post and request.method == "POST"
+    if posted:
         form = ResolutionForm(request.POST)
         if form.is_valid():
             try:
@@ -120,12 +145,17 @@ def objection_detail(request, pk: int):
             "objection": objection,
             "publication": pub,
             "form": form,
+            "consequence_form": consequence_form or ConsequenceForm(),
+            # An upheld objection against a proposed winner binds: the page asks for its
+            # consequence (removed, or kept with reasons) until one is recorded.
             "can_remove": objection.state == Objection.State.UPHELD
+            and not objection.consequence
             and objection.nomination is not None
             and objection.nomination.code in proposed_codes
             and pub is not None
             and not pub.is_published,
         },
+        status=status,
     )
 
 
@@ -156,6 +186,57 @@ def remove_winner(request, pk: int):
     else:
         messages.success(request, _("The technology is no longer a proposed winner."))
     return redirect("publication:objection_detail", pk=objection.pk)
+
+
+@organiser_required
+@require_POST
+def record_consequence(request, pk: int):
+    """Remove the proposed winner an upheld objection is about, or keep it with reasons."""
+    objection = _objection(pk)
+    form = ConsequenceForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["consequence"] == "removed":
+                publication.remove_proposed_winner(
+                    objection=objection, actor=request.user, reasons=form.cleaned_data["reasons"]
+                )
+                messages.success(request, _("The technology is no longer a proposed winner."))
+            else:
+                publication.keep_proposed_winner(
+                    objection=objection, actor=request.user, reasons=form.cleaned_data["reasons"]
+                )
+                messages.success(
+                    request, _("The technology stays a winner; the reasons are recorded.")
+                )
+        except publication.PublicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("publication:objection_detail", pk=objection.pk)
+    # The page again, with what was entered and why it was refused.
+    return _objection_page(request, pk, consequence_form=form, status=400)
+
+
+@organiser_required
+@require_POST
+def decide_freed(request, code: str):
+    """The committee's decision on places freed by removals in a category."""
+    edition = _current_edition()
+    category = get_object_or_404(Category, edition=edition, code=code)
+    form = PlaceDecisionForm(request.POST, prefix=category.code)
+    if form.is_valid():
+        try:
+            runoffs.decide_freed_places(
+                category=category,
+                actor=request.user,
+                decision=form.cleaned_data["unfilled"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.BallotError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The decision on the freed places is recorded."))
+            return redirect("publication:dashboard")
+    return _dashboard(request, place_form=form, place_form_category=category.code, status=400)
 
 
 @organiser_required

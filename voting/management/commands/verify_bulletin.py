@@ -18,7 +18,10 @@ from the site). The recount needs nothing but the bulletin: for each round, a vo
 ballots than ceil(quorum x eligible); an item passes when the ballots choosing it exceed threshold x
 (ballots - recused); passing items win by approvals (Borda: quota - position points) up to the
 quota, a tie across the quota line going to a run-off round; a category's winners are those of its
-rounds that are not void, in order. The module docstring of voting/bulletin.py spells it out."""
+rounds that are not void, in order, less the winners the bulletin lists under "removals" (removed
+after an upheld objection, with the reasons). With --results the published winners are read from a
+results JSON file (/results/<year>.json) too, so the check needs the two public files alone. The
+module docstring of voting/bulletin.py spells it out."""
 
 
 class Command(BaseCommand):
@@ -27,8 +30,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--file", type=Path, help="a bulletin JSON file to recount instead")
+        parser.add_argument(
+            "--results",
+            type=Path,
+            help="a results JSON file (/results/<year>.json) to read the published winners from",
+        )
 
-    def handle(self, *args, year: int, file: Path | None = None, **options):
+    def handle(
+        self, *args, year: int, file: Path | None = None, results: Path | None = None, **options
+    ):
         found = publication.published_edition(year)
         if found is None:
             raise CommandError(f"The results of {year} are not published.")
@@ -42,13 +52,23 @@ class Command(BaseCommand):
             data = publication.bulletin_data(edition)
         if data.get("year") != year:
             raise CommandError(f"The bulletin is of {data.get('year')}, not {year}.")
-        published = publication.published_winners(edition, pub)
-        removed = publication.removed_by_category(edition, pub)
+        if results is not None:
+            try:
+                results_json = json.loads(results.read_text(encoding="utf-8"))
+                published = {
+                    c["code"]: [w["code"] for w in c["winners"]] for c in results_json["categories"]
+                }
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                raise CommandError(f"Cannot read {results}: {error!r}") from error
+        else:
+            published = publication.published_winners(edition, pub)
         try:
+            # The removals come from the bulletin itself: a recount needs the public files only.
+            removed = bulletin.removals(data)
             counted = bulletin.recount(data)
             problems = bulletin.differences(data, published, removed)
         except bulletin.BulletinError as error:
-            problems, counted = [f"the bulletin cannot be counted: {error}"], None
+            problems, counted, removed = [f"the bulletin cannot be counted: {error}"], None, {}
         summary = {
             "year": year,
             "match": not problems,
