@@ -26,8 +26,28 @@ demo: install
 	WNEVC_REQUIRE_MFA=0 $(PY) manage.py seed_demo $(if $(STAGE),--stage $(STAGE),)
 	WNEVC_REQUIRE_MFA=0 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; `auto`: one per CPU), each with a
+# PostgreSQL test database (test_<name>_gwN, from pytest-django) and a Redis database
+# (tests/xdist_redis.py) of its own. The browser and fault tests then run in one process: they
+# start Chromium, servers and whole PostgreSQL clusters and wait on them with time limits that a
+# second worker on a 2-core machine would eat into. Both runs print their slowest tests; the
+# exit status is the first failure's. PYTEST_ARGS runs just what it names, on the same workers
+# (`make test PYTEST_ARGS=tests/voting`; add `-n 0` for one process).
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest --durations=20
+SERIAL_TESTS := tests/browser tests/faults
+
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+ifeq ($(strip $(PYTEST_ARGS)),)
+	@status=0; \
+	echo "$(PYTEST) -n $(TEST_WORKERS) $(addprefix --ignore=,$(SERIAL_TESTS))"; \
+	$(PYTEST) -n $(TEST_WORKERS) $(addprefix --ignore=,$(SERIAL_TESTS)) || status=$$?; \
+	echo "$(PYTEST) $(SERIAL_TESTS)"; \
+	$(PYTEST) $(SERIAL_TESTS) || { rc=$$?; test $$status -ne 0 || status=$$rc; }; \
+	exit $$status
+else
+	$(PYTEST) -n $(TEST_WORKERS) $(PYTEST_ARGS)
+endif
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

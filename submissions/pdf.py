@@ -5,9 +5,9 @@ The nominator prints it, has it signed and stamped, and uploads the scan back as
 because the form is one document for the secretariat.
 
 Fonts: the CJK glyphs must render on a machine with no Chinese fonts, so the PDF embeds (a
-subset of) a TrueType font. We use WenQuanYi Micro Hei, shipped by the pinned PyPI package
-`paperang-p2-fonts-cjk` (TrueType outlines, which ReportLab can subset; the Noto/Source Han
-OpenType fonts have CFF outlines, which it cannot). WNEVC_PDF_FONT may name another
+subset of) a TrueType font. We use WenQuanYi Micro Hei, vendored with its licence in
+core/fonts/ (TrueType outlines, which ReportLab can subset; the Noto/Source Han OpenType fonts
+have CFF outlines, which it cannot). WNEVC_PDF_FONT may name another
 .ttf/.ttc. Only if no TrueType CJK font is found does it fall back to ReportLab's CID font
 STSong-Light, which is NOT embedded (the reader must supply it); a warning is logged then.
 """
@@ -16,7 +16,6 @@ import io
 import logging
 from datetime import datetime
 from html import escape
-from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
@@ -49,6 +48,7 @@ TITLE_EN = "Recommendation Form"
 SUBTITLE_EN = "Global NEVs Cutting-edge & Innovative Technologies"
 STAMP_LABEL = "推荐单位盖章 / Stamp of the recommending organisation"
 
+VENDORED_FONT = Path(settings.BASE_DIR) / "core" / "fonts" / "wqy-microhei.ttc"
 _SYSTEM_FONTS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -61,11 +61,7 @@ def _font_candidates() -> list[Path]:
     configured = getattr(settings, "WNEVC_PDF_FONT", "")
     if configured:
         candidates.append(Path(configured))
-    try:
-        packaged = resources.files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
-        candidates.append(Path(str(packaged)))
-    except ModuleNotFoundError:
-        pass
+    candidates.append(VENDORED_FONT)
     candidates.extend(Path(path) for path in _SYSTEM_FONTS)
     return candidates
 

@@ -1,7 +1,29 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from wnevc.celery import app as celery_app
+
+# CI must give the same verdict on every run, whatever else loads the machine: the same
+# examples each time (derandomize: a failure found once is found again), no per-example
+# deadline and no "too slow" health check (a busy 2-core machine is not a bug), nothing read
+# from or written to the local example database. Locally, Hypothesis explores new examples on
+# each run, without deadlines for the same reason. HYPOTHESIS_PROFILE=ci reproduces CI.
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 
 @pytest.fixture(autouse=True, scope="session")

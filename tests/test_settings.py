@@ -153,3 +153,41 @@ def test_production_responses_carry_the_security_headers():
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+MFA_REPORT = "from django.conf import settings\nprint(json.dumps(settings.WNEVC_REQUIRE_MFA))"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1", True),
+        ("true", True),
+        ("Yes", True),
+        (" ON ", True),
+        ("0", False),
+        ("FALSE", False),
+        ("no", False),
+        ("Off", False),
+        ("", True),
+    ],
+)
+def test_a_yes_no_variable_reads_the_words_it_knows(value, expected):
+    assert python_json(MFA_REPORT, WNEVC_REQUIRE_MFA=value) is expected
+
+
+@pytest.mark.parametrize("value", ["ture", "2", "enabled", "n"])
+def test_a_yes_no_variable_with_an_unknown_value_stops_the_start(value):
+    # Before, WNEVC_REQUIRE_MFA=ture read as "off": a typo switched MFA off without a word.
+    result = run(["-c", "import django; django.setup()"], WNEVC_REQUIRE_MFA=value)
+
+    assert result.returncode != 0
+    assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
+    assert f"WNEVC_REQUIRE_MFA={value!r} is not a yes/no value" in result.stderr
+
+
+def test_an_unknown_value_is_refused_for_every_yes_no_variable():
+    result = run(["-c", "import django; django.setup()"], DEBUG="nope")
+
+    assert result.returncode != 0
+    assert "DEBUG='nope' is not a yes/no value" in result.stderr

@@ -1,9 +1,11 @@
 """The printable recommendation form: a bilingual PDF with its CJK font embedded."""
 
+import hashlib
 import io
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from submissions import pdf
 from submissions.models import Declaration, KeyPerson, Patent
@@ -105,3 +107,20 @@ def test_another_organisation_gets_404_for_the_form(client, full_nomination):
     response = client.get(url("submissions:recommendation_form_pdf", code=full_nomination.code))
 
     assert response.status_code == 404
+
+
+def test_the_font_is_the_one_vendored_with_its_licence(settings):
+    # The PDFs must not depend on what a machine happens to have installed: the font is a file
+    # of the project, with its licence beside it.
+    settings.WNEVC_PDF_FONT = ""
+    fonts = pdf.VENDORED_FONT.parent
+
+    assert pdf._font_candidates()[0] == pdf.VENDORED_FONT
+    assert pdf.register_font() == (pdf.FONT_NAME, True)
+    assert pdfmetrics.getFont(pdf.FONT_NAME).face.filename == str(pdf.VENDORED_FONT)
+    assert (
+        hashlib.sha256(pdf.VENDORED_FONT.read_bytes()).hexdigest()
+        in (fonts / "README.md").read_text()
+    )
+    assert "Apache License" in (fonts / "LICENSE_Apache2.txt").read_text()
+    assert "GNU GENERAL PUBLIC LICENSE" in (fonts / "LICENSE_GPLv3.txt").read_text()
