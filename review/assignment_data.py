@@ -293,4 +293,10 @@ def reason_message(reason: dict) -> str:
             "pinned pairs and the load bounds contradict one another. Lower the minimum load, "
             "raise the maximum load or ask for fewer experts per entry."
         )
+    if kind == "conflict_recorded_during_run":
+        return _(
+            "A conflict of interest was recorded while the assignment was being computed, so "
+            "the database refused the new assignment. Nothing was changed: the previous "
+            "assignment stands as it was. Run the assignment again."
+        )
     return _("The settings cannot be met (%(kind)s).") % {"kind": kind}

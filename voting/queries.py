@@ -216,3 +216,60 @@ def certified_winners(category: Category) -> list[Nomination]:
 
 def finalists_of_edition(edition: Edition) -> QuerySet[Nomination]:
     return Nomination.objects.filter(edition=edition, state=NominationState.FINALIST)
+
+
+# --- Late conflicts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateConflict:
+    """A conflict recorded after the round opened: a member on the frozen list, an item of the
+    round, and no recusal for them (recusals are frozen at opening, like the voter list)."""
+
+    nomination: Nomination
+    expert: Expert
+    recorded_at: object
+    sources: tuple[str, ...]
+
+
+# Rounds whose recusals were frozen: a conflict recorded since cannot reach their ballots.
+_FROZEN_STATES = (RoundState.OPEN, RoundState.CLOSED, RoundState.CERTIFIED)
+
+
+def late_conflicts(round: BallotRound) -> list[LateConflict]:
+    """The round's late conflicts, one row per member and item (one query).
+
+    A sealed ballot carries no voter, so a late conflict cannot take anything out of it: the
+    rule (docs/conflicts.md) is that the committee re-runs each item flagged here in a new
+    round, which freezes its recusals again with the conflict in them.
+    """
+    if round.state not in _FROZEN_STATES:
+        return []
+    recused = Recusal.objects.filter(
+        round=round, voter__expert=OuterRef("expert"), nomination=OuterRef("nomination")
+    )
+    conflicts = (
+        Conflict.objects.filter(nomination__in=round.items.all(), expert__round_voters__round=round)
+        .exclude(Exists(recused))
+        .select_related("expert", "nomination")
+        .order_by("nomination__code", "expert__name_en", "expert_id", "created_at")
+    )
+    rows: dict[tuple[int, int], LateConflict] = {}
+    for conflict in conflicts:
+        pair = (conflict.expert_id, conflict.nomination_id)
+        found = rows.get(pair)
+        if found is None:
+            rows[pair] = LateConflict(
+                nomination=conflict.nomination,
+                expert=conflict.expert,
+                recorded_at=conflict.created_at,
+                sources=(conflict.get_source_display(),),
+            )
+        else:
+            rows[pair] = LateConflict(
+                nomination=found.nomination,
+                expert=found.expert,
+                recorded_at=found.recorded_at,
+                sources=(*found.sources, conflict.get_source_display()),
+            )
+    return list(rows.values())

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from ..assignment_data import (
     diagnose,
     pairs_to_ids,
 )
+from ..integrity import is_conflict_refusal
 from ..models import Assignment, AssignmentRun, Conflict, Expert, PairRule
 from .conflicts import refresh_automatic_conflicts
 from .errors import AssignmentNotPossible, ReviewError
@@ -137,6 +138,33 @@ def assign_reviewers(
     if chosen & conflicted:
         raise RuntimeError("The solver proposed a conflicted pair; nothing was written.")
 
+    try:
+        summary = _write_assignment(
+            edition,
+            nominations,
+            entries,
+            experts,
+            chosen,
+            pinned,
+            per_entry,
+            result,
+            started,
+            actor,
+        )
+    except IntegrityError as error:
+        if not is_conflict_refusal(error):
+            raise
+        # A conflict recorded since the conflicts were read: the database refused the pair and
+        # the transaction rolled back whole, so the previous assignment stands as it was.
+        raise AssignmentNotPossible([{"kind": "conflict_recorded_during_run"}]) from error
+    report(100)
+    return summary
+
+
+def _write_assignment(
+    edition, nominations, entries, experts, chosen, pinned, per_entry, result, started, actor
+) -> dict:
+    """Replace the edition's assignment by `chosen` in one transaction; all or nothing."""
     with transaction.atomic():
         current = {
             (a.expert_id, a.nomination_id): a
@@ -169,7 +197,6 @@ def assign_reviewers(
             len(obsolete),
         )
         record_event(actor=actor, action="review.assignment_run", obj=edition, details=summary)
-    report(100)
     return summary
 
 

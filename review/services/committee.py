@@ -17,6 +17,7 @@ from submissions.models import Edition
 
 from ..models import Expert
 from ..roster import RosterRow
+from .conflicts import refresh_automatic_conflicts
 
 
 def _organisation_for_affiliation(values: dict[str, str]) -> Organisation | None:
@@ -84,6 +85,10 @@ def import_committee(*, edition: Edition, rows: list[RosterRow], actor) -> dict:
             obj=edition,
             details={"created": created, "updated": updated},
         )
+        if created or updated:
+            # New members and new affiliations bring their automatic conflicts at once, through
+            # the one path that records conflicts (it removes any assignment they hit).
+            refresh_automatic_conflicts(edition=edition, actor=actor)
     return {"created": created, "updated": updated}
 
 

@@ -1,15 +1,20 @@
 """Conflicts of interest: automatic, declared by experts, entered by the secretariat.
 
-Conflicts are hard: recording one removes the pair's assignment at once."""
+Conflicts are hard: recording one removes the pair's assignment at once. Every conflict is
+written by `record_conflicts`, which removes the pair's assignment and review first (the
+database refuses a conflict of an assigned pair) and tells the organisers."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from core.emails import queue_email
 from core.services import record_event
 from submissions.models import CompletingOrganisation, Edition, Nomination
 from submissions.states import NominationState
@@ -32,27 +37,150 @@ def _organisation_facts(
     )
 
 
-def _drop_conflicted_assignments(pairs: set[tuple[int, int]], *, actor) -> int:
-    """A conflict is hard: remove the pairs' assignments, with any review begun on them."""
+def _pairs_filter(pairs) -> dict:
+    """A filter that holds every pair (and possibly more, which the caller drops): one IN per
+    column instead of an OR per pair, which SQLite refuses past a thousand terms."""
+    return {
+        "expert_id__in": sorted({expert_id for expert_id, _n in pairs}),
+        "nomination_id__in": sorted({nomination_id for _e, nomination_id in pairs}),
+    }
+
+
+def _review_record(review: Review | None) -> dict | None:
+    """What an expert had entered in a review that a conflict removes, kept in the audit trail."""
+    if review is None:
+        return None
+    return {
+        "state": review.state,
+        "confidence": review.confidence,
+        "comment": review.comment,
+        "submitted_at": review.submitted_at.isoformat() if review.submitted_at else None,
+        "version": review.version,
+        "scores": {score.criterion.code: score.score for score in review.scores.all()},
+    }
+
+
+def _drop_conflicted_assignments(pairs: set[tuple[int, int]], *, actor) -> list[dict]:
+    """A conflict is hard: remove the pairs' assignments, with any review begun on them.
+
+    Each removal leaves an audit event carrying what the expert had entered (state, scores,
+    comment), so a review lost to a late conflict can still be read by the secretariat.
+    """
     if not pairs:
-        return 0
-    query = Q()
-    for expert_id, nomination_id in pairs:
-        query |= Q(expert_id=expert_id, nomination_id=nomination_id)
-    dropped = list(Assignment.objects.filter(query))
+        return []
+    dropped = [
+        assignment
+        for assignment in Assignment.objects.select_for_update(of=("self",))
+        .filter(**_pairs_filter(pairs))
+        .select_related("expert", "nomination")
+        .order_by("nomination__code", "expert_id")
+        if (assignment.expert_id, assignment.nomination_id) in pairs
+    ]
     if not dropped:
-        return 0
-    CriterionScore.objects.filter(review__assignment__in=dropped).delete()
-    Review.objects.filter(assignment__in=dropped).delete()
+        return []
+    reviews = {
+        review.assignment_id: review
+        for review in Review.objects.filter(assignment__in=dropped).prefetch_related(
+            Prefetch("scores", queryset=CriterionScore.objects.select_related("criterion"))
+        )
+    }
+    removed = []
     for assignment in dropped:
+        review = _review_record(reviews.get(assignment.pk))
         record_event(
             actor=actor,
             action="review.assignment_removed_for_conflict",
-            obj=None,
-            details={"expert": assignment.expert_id, "nomination": assignment.nomination_id},
+            obj=assignment.nomination,
+            details={
+                "expert": assignment.expert_id,
+                "nomination": assignment.nomination_id,
+                "source": assignment.source,
+                "review": review,
+            },
         )
+        removed.append(
+            {"expert": assignment.expert, "nomination": assignment.nomination, "review": review}
+        )
+    CriterionScore.objects.filter(review__assignment__in=dropped).delete()
+    Review.objects.filter(assignment__in=dropped).delete()
     Assignment.objects.filter(pk__in=[a.pk for a in dropped]).delete()
-    return len(dropped)
+    return removed
+
+
+def _organisers():
+    from accounts import roles
+
+    return get_user_model().objects.filter(groups__name=roles.ORGANISER, is_active=True).distinct()
+
+
+def _tell_organisers(removed: list[dict], *, source: str) -> None:
+    """E-mail each organiser, in their language, the assignments a new conflict removed."""
+    if not removed:
+        return
+    for organiser in _organisers().order_by("pk"):
+        queue_email(
+            name="conflict_assignments_removed",
+            to=[organiser.email],
+            context={
+                "recipient": organiser,
+                "removed": removed,
+                "source": Conflict.Source(source),
+                "portal_url": getattr(settings, "PORTAL_URL", ""),
+            },
+            language=organiser.preferred_language,
+        )
+
+
+def record_conflicts(
+    *,
+    source: str,
+    reasons: dict[tuple[int, int], str],
+    actor,
+    created_by=None,
+) -> dict:
+    """Record conflicts of one source: {(expert id, nomination id): reason}.
+
+    The one function that writes a conflict, whatever the path (the secretariat's pages and
+    the admin, the expert's declarations, the automatic refresh after a roster import or on
+    the conflicts page). For a new pair it first removes the pair's assignment and any review
+    begun on it, in the same transaction: the database refuses a conflict of an assigned pair
+    (migration 0003), so the order is the rule. The organisers are told by e-mail of every
+    assignment removed. A pair already recorded for the source only has its reason brought up
+    to date.
+    """
+    source = Conflict.Source(source)
+    with transaction.atomic():
+        existing = {}
+        if reasons:
+            existing = {
+                (c.expert_id, c.nomination_id): c
+                for c in Conflict.objects.select_for_update().filter(
+                    source=source, **_pairs_filter(reasons)
+                )
+                if (c.expert_id, c.nomination_id) in reasons
+            }
+        new_pairs = set(reasons) - set(existing)
+        removed = _drop_conflicted_assignments(new_pairs, actor=actor)
+        Conflict.objects.bulk_create(
+            [
+                Conflict(
+                    expert_id=expert_id,
+                    nomination_id=nomination_id,
+                    source=source,
+                    reason=reasons[(expert_id, nomination_id)],
+                    created_by=created_by,
+                )
+                for expert_id, nomination_id in sorted(new_pairs)
+            ]
+        )
+        changed = 0
+        for pair, conflict in existing.items():
+            if conflict.reason != reasons[pair]:
+                conflict.reason = reasons[pair]
+                conflict.save(update_fields=["reason"])
+                changed += 1
+        _tell_organisers(removed, source=source)
+    return {"created": len(new_pairs), "changed": changed, "assignments_removed": len(removed)}
 
 
 def refresh_automatic_conflicts(*, edition: Edition, actor) -> dict:
@@ -113,30 +241,15 @@ def refresh_automatic_conflicts(*, edition: Edition, actor) -> dict:
         }
         stale = [c.pk for pair, c in existing.items() if pair not in wanted]
         Conflict.objects.filter(pk__in=stale).delete()
-        new_pairs = set()
-        changed = 0
-        for pair, reason in wanted.items():
-            conflict = existing.get(pair)
-            if conflict is None:
-                Conflict.objects.create(
-                    expert_id=pair[0],
-                    nomination_id=pair[1],
-                    source=Conflict.Source.AUTOMATIC,
-                    reason=reason,
-                    created_by=None,
-                )
-                new_pairs.add(pair)
-            elif conflict.reason != reason:
-                conflict.reason = reason
-                conflict.save(update_fields=["reason"])
-                changed += 1
-        dropped = _drop_conflicted_assignments(new_pairs, actor=actor)
+        recorded = record_conflicts(
+            source=Conflict.Source.AUTOMATIC, reasons=wanted, actor=actor, created_by=None
+        )
         result = {
-            "created": len(new_pairs),
+            "created": recorded["created"],
             "removed": len(stale),
-            "changed": changed,
+            "changed": recorded["changed"],
             "total": len(wanted),
-            "assignments_removed": dropped,
+            "assignments_removed": recorded["assignments_removed"],
         }
         record_event(
             actor=actor, action="review.automatic_conflicts_refreshed", obj=edition, details=result
@@ -152,18 +265,24 @@ def add_conflict(*, expert: Expert, nomination: Nomination, reason: str, actor) 
     if not reason:
         raise ReviewError(_("Give the reason for the conflict."))
     with transaction.atomic():
-        conflict, _created = Conflict.objects.update_or_create(
-            expert=expert,
-            nomination=nomination,
+        recorded = record_conflicts(
             source=Conflict.Source.ORGANISER,
-            defaults={"reason": reason, "created_by": actor},
+            reasons={(expert.pk, nomination.pk): reason},
+            actor=actor,
+            created_by=actor,
         )
-        _drop_conflicted_assignments({(expert.pk, nomination.pk)}, actor=actor)
+        conflict = Conflict.objects.get(
+            expert=expert, nomination=nomination, source=Conflict.Source.ORGANISER
+        )
         record_event(
             actor=actor,
             action="review.conflict_entered",
             obj=nomination,
-            details={"expert": expert.pk, "reason": reason},
+            details={
+                "expert": expert.pk,
+                "reason": reason,
+                "assignments_removed": recorded["assignments_removed"],
+            },
         )
     return conflict
 
@@ -217,23 +336,16 @@ def declare_conflicts(*, expert: Expert, declared: dict[int, str], actor) -> dic
         }
         removed = [c.pk for pk, c in current.items() if pk not in declared]
         Conflict.objects.filter(pk__in=removed).delete()
-        added = set()
-        for nomination_id, reason in declared.items():
-            reason = reason.strip()
-            conflict = current.get(nomination_id)
-            if conflict is None:
-                Conflict.objects.create(
-                    expert=expert,
-                    nomination_id=nomination_id,
-                    source=Conflict.Source.DECLARED,
-                    reason=reason,
-                    created_by=actor,
-                )
-                added.add((expert.pk, nomination_id))
-            elif conflict.reason != reason:
-                conflict.reason = reason
-                conflict.save(update_fields=["reason"])
-        _drop_conflicted_assignments(added, actor=actor)
-        result = {"declared": len(declared), "added": len(added), "removed": len(removed)}
+        recorded = record_conflicts(
+            source=Conflict.Source.DECLARED,
+            reasons={
+                (expert.pk, nomination_id): reason.strip()
+                for nomination_id, reason in declared.items()
+            },
+            actor=actor,
+            created_by=actor,
+        )
+        added = recorded["created"]
+        result = {"declared": len(declared), "added": added, "removed": len(removed)}
         record_event(actor=actor, action="review.conflicts_declared", obj=expert, details=result)
     return result

@@ -4,7 +4,7 @@ No function here assigns a conflicted pair, whoever calls it."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.services import record_event
@@ -12,6 +12,7 @@ from submissions.models import Nomination
 from submissions.services import transition
 from submissions.states import NominationState
 
+from ..integrity import is_conflict_refusal
 from ..models import Assignment, Conflict, Expert, PairRule, Review
 from .errors import ReviewError
 
@@ -85,6 +86,20 @@ def _check_removable(assignment: Assignment) -> None:
         raise ReviewError(_("The expert has begun the review of this entry; the assignment stays."))
 
 
+def _create_assignment(expert: Expert, nomination: Nomination) -> Assignment:
+    """A manual assignment; a conflict recorded since the check is refused by the database,
+    and the refusal is said to the organiser (the caller's transaction rolls back whole)."""
+    try:
+        with transaction.atomic():
+            return Assignment.objects.create(
+                expert=expert, nomination=nomination, source=Assignment.Source.MANUAL
+            )
+    except IntegrityError as error:
+        if is_conflict_refusal(error):
+            raise _conflict_refusal(expert, nomination) from error
+        raise
+
+
 def move_to_review(nomination: Nomination, actor) -> None:
     if nomination.state == NominationState.ELIGIBLE:
         transition(nomination=nomination, to_state=NominationState.IN_REVIEW, actor=actor)
@@ -94,9 +109,7 @@ def assign_by_hand(*, expert: Expert, nomination: Nomination, actor) -> Assignme
     with transaction.atomic():
         Expert.objects.select_for_update().filter(pk=expert.pk).first()
         _check_assignable(expert, nomination)
-        assignment = Assignment.objects.create(
-            expert=expert, nomination=nomination, source=Assignment.Source.MANUAL
-        )
+        assignment = _create_assignment(expert, nomination)
         move_to_review(nomination, actor)
         record_event(
             actor=actor,
@@ -127,9 +140,7 @@ def swap_assignment(*, assignment: Assignment, new_expert: Expert, actor) -> Ass
         _check_assignable(new_expert, nomination)
         old_expert_id = assignment.expert_id
         assignment.delete()
-        swapped = Assignment.objects.create(
-            expert=new_expert, nomination=nomination, source=Assignment.Source.MANUAL
-        )
+        swapped = _create_assignment(new_expert, nomination)
         record_event(
             actor=actor,
             action="review.assignment_swapped",

@@ -424,8 +424,12 @@ def _grow(edition, start, stop):
             edition, name=f"Q{i}", directions=[battery], organisation=OrganisationFactory()
         )
         entry = make_entry(edition, code=f"2031-QC-{i:03d}", direction=battery)
+        conflicted = make_entry(edition, code=f"2031-QD-{i:03d}", direction=battery)
         Assignment.objects.create(expert=expert, nomination=entry)
-        Conflict.objects.create(expert=expert, nomination=entry, source="organiser", reason="x")
+        # Another entry: the database refuses a conflict of an assigned pair.
+        Conflict.objects.create(
+            expert=expert, nomination=conflicted, source="organiser", reason="x"
+        )
 
 
 @pytest.mark.parametrize(

@@ -144,6 +144,7 @@ def organiser_round(request, pk: int):
         "voter_count": round.voters.count(),
         "items": queries.round_items(round),
         "closes_at_form": ClosesAtForm(),
+        "late_conflicts": queries.late_conflicts(round),
     }
     if round.state == RoundState.OPEN:
         # Turnout only: who has voted and who has not. No choices and no partial count exist
