@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from submissions.models import Direction, Edition, Nomination
 from submissions.states import Channel, NominationState
 
-from .models import Assignment, Conflict, Expert, PairRule, Review
+from .models import Assignment, Bid, Conflict, Expert, PairRule, Review
 
 # What the preliminary evaluation reviews: eligible entries of the open and secretariat
 # channels. Expert recommendations skip it and go straight to the final evaluation.
@@ -30,6 +30,62 @@ def entries_to_review(edition: Edition) -> QuerySet[Nomination]:
 
 def declarable_nominations(edition: Edition) -> QuerySet[Nomination]:
     return Nomination.objects.filter(edition=edition, state__in=DECLARABLE_STATES).order_by("code")
+
+
+def biddable_nominations(expert: Expert) -> QuerySet[Nomination]:
+    """The entries an expert may bid on and read the summary of: the entries to review that
+    the expert has no conflict with (the widened visibility of the bidding list, no more)."""
+    return entries_to_review(expert.edition).exclude(
+        Exists(Conflict.objects.filter(expert=expert, nomination=OuterRef("pk")))
+    )
+
+
+def bidding_list(expert: Expert, *, direction: int | None = None, search: str = ""):
+    """The bidding list's rows with direction and the expert's own bid (2 queries)."""
+    from django.db.models import Q, Subquery
+
+    entries = biddable_nominations(expert).select_related("direction")
+    if direction:
+        entries = entries.filter(direction_id=direction)
+    if search:
+        entries = entries.filter(
+            Q(code__icontains=search)
+            | Q(title_zh__icontains=search)
+            | Q(title_en__icontains=search)
+            | Q(summary_zh__icontains=search)
+            | Q(summary_en__icontains=search)
+        )
+    return entries.annotate(
+        my_bid=Subquery(
+            Bid.objects.filter(expert=expert, nomination=OuterRef("pk")).values("preference")[:1]
+        )
+    ).only(
+        "pk",
+        "code",
+        "title_zh",
+        "title_en",
+        "summary_zh",
+        "summary_en",
+        "direction__name_zh",
+        "direction__name_en",
+        "direction__code",
+    )
+
+
+def bidding_progress(edition: Edition) -> QuerySet[Expert]:
+    """Each expert with the number of preferences given, per kind (1 query)."""
+    from django.db.models import Q
+
+    return (
+        Expert.objects.filter(edition=edition)
+        .annotate(
+            bids_total=Count("bids", distinct=True),
+            bids_eager=Count("bids", filter=Q(bids__preference=Bid.Preference.EAGER)),
+            bids_willing=Count("bids", filter=Q(bids__preference=Bid.Preference.WILLING)),
+            bids_unwilling=Count("bids", filter=Q(bids__preference=Bid.Preference.UNWILLING)),
+        )
+        .order_by("name_en", "name_zh", "pk")
+    )
 
 
 def committee(edition: Edition) -> QuerySet[Expert]:
