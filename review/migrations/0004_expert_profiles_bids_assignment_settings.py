@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('review', '0003_conflict_pair_triggers'),
-        ('submissions', '0003_expert_profiles_bids_assignment_settings'),
+        ('submissions', '0003_bidding_stage'),
     ]
 
     operations = [
