@@ -31,14 +31,19 @@ class Texts:
     en: str = ""
 
 
+def _has_words(text: str) -> bool:
+    """Some letter, digit or CJK character: punctuation alone is nothing to compare."""
+    return any(ch.isalnum() for ch in text)
+
+
 def _similarity(entry_texts: list[str], expert_texts: list[str], analyzer: str, ngrams):
     """Cosines (entries × experts) of one language, and where both sides have text."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     entries, experts = len(entry_texts), len(expert_texts)
     cosine = np.zeros((entries, experts), dtype=np.float32)
-    entry_has = np.array([bool(t.strip()) for t in entry_texts], dtype=bool)
-    expert_has = np.array([bool(t.strip()) for t in expert_texts], dtype=bool)
+    entry_has = np.array([_has_words(t) for t in entry_texts], dtype=bool)
+    expert_has = np.array([_has_words(t) for t in expert_texts], dtype=bool)
     comparable = entry_has[:, None] & expert_has[None, :]
     if not comparable.any():
         return cosine, comparable
@@ -67,9 +72,7 @@ def text_affinities(entries: list[Texts], experts: list[Texts]) -> tuple[np.ndar
     language has text on both sides, the mask is False and the score 0.
     """
     zh, zh_ok = _similarity([e.zh for e in entries], [x.zh for x in experts], "char", ZH_NGRAMS)
-    en, en_ok = _similarity(
-        [e.en for e in entries], [x.en for x in experts], "char_wb", EN_NGRAMS
-    )
+    en, en_ok = _similarity([e.en for e in entries], [x.en for x in experts], "char_wb", EN_NGRAMS)
     cosine = np.maximum(np.where(zh_ok, zh, 0), np.where(en_ok, en, 0)).astype(np.float32)
     comparable = zh_ok | en_ok
     values = cosine[comparable]

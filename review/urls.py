@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("bidding/", bidding.bidding_overview, name="bidding_overview"),
     path("assignment/settings/", bidding.assignment_settings_view, name="assignment_settings"),
+    path("assignment/quality/", bidding.assignment_quality, name="assignment_quality"),
     # The expert.
     path("profile/", bidding.profile, name="profile"),
     path("bids/", bidding.bid_list, name="bid_list"),

@@ -232,3 +232,46 @@ def assignment_settings_view(request, edition):
             return redirect("review:assignment_settings")
         messages.error(request, _("Please correct the fields marked below; nothing was saved yet."))
     return render(request, "review/assignment_settings.html", {"edition": edition, "form": form})
+
+
+@organiser_required
+@require_http_methods(["GET"])
+def assignment_quality(request, edition):
+    """How well the current assignment matches experts to fields, against direction only."""
+    from ..assignment_quality import histogram_chart, measure, worst_served
+    from ..models import AssignmentRun
+    from ..services.assignment import current_quality
+
+    entries, parts, weights, pairs = current_quality(edition)
+    measured = measure(parts, weights, pairs)
+    run = (
+        AssignmentRun.objects.filter(edition=edition, state=AssignmentRun.State.DONE)
+        .only("summary", "finished_at")
+        .first()
+    )
+    stored = (run.summary or {}).get("quality", {}) if run else {}
+    baseline = stored.get("direction_only")
+    rows = [
+        {"entry": entries[row.index], "quality": row}
+        for row in sorted(measured["rows"], key=lambda row: entries[row.index].code)
+    ]
+    worst = [
+        {"entry": entries[row.index], "quality": row} for row in worst_served(measured["rows"])
+    ]
+    chart = histogram_chart(
+        measured["strong_histogram"], baseline["strong_histogram"] if baseline else []
+    )
+    return render(
+        request,
+        "review/assignment_quality.html",
+        {
+            "edition": edition,
+            "figures": measured,
+            "baseline": baseline,
+            "run": run,
+            "rows": rows,
+            "worst": worst,
+            "weights": weights,
+            "chart": chart,
+        },
+    )
