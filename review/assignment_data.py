@@ -27,9 +27,9 @@ class Weights:
     """The organisers' settings (review.models.AssignmentSettings), with its defaults."""
 
     direction: float = 1.0
-    text: float = 1.0
-    bid: float = 0.25
-    strong_threshold: float = 0.6
+    text: float = 0.6
+    bid: float = 0.2
+    strong_threshold: float = 1.2
     strong_minimum: int = 2
 
 

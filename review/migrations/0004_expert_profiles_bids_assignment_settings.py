@@ -38,9 +38,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('direction_weight', models.DecimalField(decimal_places=2, default=Decimal('1.00'), max_digits=5, verbose_name='weight of a direction match')),
-                ('text_weight', models.DecimalField(decimal_places=2, default=Decimal('1.00'), max_digits=5, verbose_name='weight of text similarity')),
-                ('bid_weight', models.DecimalField(decimal_places=2, default=Decimal('0.25'), max_digits=5, verbose_name="weight of the expert's preference")),
-                ('strong_threshold', models.DecimalField(decimal_places=2, default=Decimal('0.60'), max_digits=5, verbose_name='affinity of an expert who knows the field')),
+                ('text_weight', models.DecimalField(decimal_places=2, default=Decimal('0.60'), max_digits=5, verbose_name='weight of text similarity')),
+                ('bid_weight', models.DecimalField(decimal_places=2, default=Decimal('0.20'), max_digits=5, verbose_name="weight of the expert's preference")),
+                ('strong_threshold', models.DecimalField(decimal_places=2, default=Decimal('1.20'), max_digits=5, verbose_name='affinity of an expert who knows the field')),
                 ('strong_minimum', models.PositiveSmallIntegerField(default=2, verbose_name='experts who know the field, per entry')),
                 ('edition', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assignment_settings', to='submissions.edition', verbose_name='edition')),
             ],

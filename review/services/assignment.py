@@ -373,3 +373,47 @@ def current_quality(edition: Edition):
         if n in entry_index and x in expert_index
     ]
     return nominations, parts, queries.edition_weights(edition), pairs
+
+
+def compare_with_direction_only(*, edition: Edition, per_entry: int) -> dict:
+    """Solve the edition's assignment as it stands, by expertise and by direction alone, and
+    measure both (nothing is written). Pins, forbids, begun reviews and conflicts hold as in a
+    run; the conflicts are read as recorded (no refresh)."""
+    _nominations, entries = _entry_rows(edition)
+    experts = _expert_rows(edition)
+    conflicted = queries.conflicted_pairs(edition)
+    rules = list(queries.pair_rules(edition).values_list("expert_id", "nomination_id", "kind"))
+    forbidden = conflicted | {(x, n) for x, n, kind in rules if kind == PairRule.Kind.FORBID}
+    pinned = {(x, n) for x, n, kind in rules if kind == PairRule.Kind.PIN} | set(
+        queries.started_assignments(edition).values_list("expert_id", "nomination_id")
+    )
+    weights = queries.edition_weights(edition)
+    parts = affinity_parts(entries, experts)
+    problem = build_problem(
+        entries,
+        experts,
+        per_entry=per_entry,
+        forbidden=forbidden,
+        pinned=pinned,
+        weights=weights,
+        parts=parts,
+    )
+    result = solve(problem)
+    allowed = np.ones(problem.shape, dtype=bool)
+    for e, x in problem.forbidden:
+        allowed[e, x] = False
+    after = figures(measure(parts, weights, result.pairs, allowed=allowed))
+    before = figures(measure(parts, weights, direction_only(problem, parts), allowed=allowed))
+    return {
+        "year": edition.year,
+        "entries": len(entries),
+        "experts": len(experts),
+        "per_entry": per_entry,
+        "strong_minimum": weights.strong_minimum,
+        "before": before,
+        "after": after,
+        "strong_places": result.strong_places,
+        "strong_places_bound": result.strong_places_bound,
+        "objective": round(result.objective, 6),
+        "bound": round(result.bound, 6),
+    }

@@ -71,7 +71,8 @@ def test_build_problem_indexes_rows_and_maps_pairs_given_by_ids():
 
     assert problem.affinity.shape == (3, 3)
     assert np.array_equal(
-        problem.affinity, np.array([[1.0, 0.25, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+        problem.affinity,
+        np.array([[1.0, DEFAULT_WEIGHTS.bid, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
     )
     assert problem.forbidden == frozenset({(1, 0)})
     assert problem.pinned == frozenset({(2, 2)})
