@@ -11,6 +11,8 @@ before they look, so two transactions that race (one assigning, one recording a 
 served one after the other and the second one sees the first one's row (READ COMMITTED takes a
 fresh snapshot for each statement of the trigger function).
 
+Pairs stored before these triggers are first made to follow the rule (`remove_conflicted_pairs`).
+
 Every refusal's message starts with "conflicted pair": `review.integrity.is_conflict_refusal`
 recognises it.
 """
@@ -170,6 +172,62 @@ def _statements(vendor: str, forward: bool) -> list[str]:
     raise RuntimeError(f"No conflict triggers for the {vendor} database.")
 
 
+def remove_conflicted_pairs(apps, schema_editor):
+    """Pairs stored before the rule (by the admin or raw SQL) are made to follow it, as the
+    conflict service would: the assignment and any review begun on it are removed, and an audit
+    event keeps what the expert had entered. Returns how many were removed."""
+    Assignment = apps.get_model("review", "Assignment")
+    Conflict = apps.get_model("review", "Conflict")
+    CriterionScore = apps.get_model("review", "CriterionScore")
+    Review = apps.get_model("review", "Review")
+    AuditEvent = apps.get_model("core", "AuditEvent")
+    pairs = set(Conflict.objects.values_list("expert_id", "nomination_id"))
+    if not pairs:
+        return 0
+    conflicted = [
+        assignment
+        for assignment in Assignment.objects.filter(
+            expert_id__in={e for e, _n in pairs}, nomination_id__in={n for _e, n in pairs}
+        ).order_by("pk")
+        if (assignment.expert_id, assignment.nomination_id) in pairs
+    ]
+    for assignment in conflicted:
+        review = Review.objects.filter(assignment_id=assignment.pk).first()
+        record = None
+        if review is not None:
+            record = {
+                "state": review.state,
+                "confidence": review.confidence,
+                "comment": review.comment,
+                "submitted_at": review.submitted_at.isoformat() if review.submitted_at else None,
+                "version": review.version,
+                "scores": dict(
+                    CriterionScore.objects.filter(review_id=review.pk).values_list(
+                        "criterion__code", "score"
+                    )
+                ),
+            }
+        AuditEvent.objects.create(
+            actor=None,
+            action="review.assignment_removed_for_conflict",
+            object_type="submissions.nomination",
+            object_id=str(assignment.nomination_id),
+            object_repr=str(assignment.nomination_id),
+            details={
+                "expert": assignment.expert_id,
+                "nomination": assignment.nomination_id,
+                "source": assignment.source,
+                "review": record,
+                "by": "migration review.0003",
+            },
+        )
+        if review is not None:
+            CriterionScore.objects.filter(review_id=review.pk).delete()
+            review.delete()
+        assignment.delete()
+    return len(conflicted)
+
+
 def create_triggers(apps, schema_editor):
     for statement in _statements(schema_editor.connection.vendor, forward=True):
         schema_editor.execute(statement, params=None)
@@ -181,6 +239,12 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("review", "0002_committee_conflicts_assignments")]
+    dependencies = [
+        ("core", "0001_initial"),
+        ("review", "0002_committee_conflicts_assignments"),
+    ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [
+        migrations.RunPython(remove_conflicted_pairs, migrations.RunPython.noop),
+        migrations.RunPython(create_triggers, drop_triggers),
+    ]

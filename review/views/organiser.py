@@ -182,17 +182,19 @@ def committee_detail(request, edition, expert_id):
     )
     form = ConflictForm(request.POST or None, nominations=queries.declarable_nominations(edition))
     if request.method == "POST" and form.is_valid():
+        nomination = form.cleaned_data["nomination"]
+        was_assigned = _is_assigned(expert, nomination)
         try:
             add_conflict(
                 expert=expert,
-                nomination=form.cleaned_data["nomination"],
+                nomination=nomination,
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
         except ReviewError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The conflict was recorded."))
+            _conflict_recorded(request, expert, nomination, was_assigned)
             return redirect("review:committee_detail", expert_id=expert.pk)
     conflicts = list(queries.conflicts_of_expert(expert))
     assignments = list(
@@ -214,6 +216,25 @@ def committee_detail(request, edition, expert_id):
 
 
 # --- Conflicts ------------------------------------------------------------------------------
+
+
+def _is_assigned(expert: Expert, nomination: Nomination) -> bool:
+    return Assignment.objects.filter(expert=expert, nomination=nomination).exists()
+
+
+def _conflict_recorded(request, expert, nomination, was_assigned: bool) -> None:
+    messages.success(request, _("The conflict was recorded."))
+    if was_assigned:
+        # The service removed the assignment (the database refuses a conflicted one): say so.
+        messages.warning(
+            request,
+            _(
+                "%(expert)s was assigned to %(code)s: the assignment was removed, with any "
+                "review begun on it (its scores are kept in the audit trail). Assign another "
+                "expert or run the assignment again."
+            )
+            % {"expert": localized(expert, "name"), "code": nomination.code},
+        )
 
 
 def _with_reasons(conflicts: list[Conflict]) -> list[dict]:
@@ -279,9 +300,11 @@ def conflict_nomination(request, edition, code):
         request.POST or None, experts=Expert.objects.filter(edition=edition).order_by("name_en")
     )
     if request.method == "POST" and form.is_valid():
+        expert = form.cleaned_data["expert"]
+        was_assigned = _is_assigned(expert, nomination)
         try:
             add_conflict(
-                expert=form.cleaned_data["expert"],
+                expert=expert,
                 nomination=nomination,
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
@@ -289,7 +312,7 @@ def conflict_nomination(request, edition, code):
         except ReviewError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("The conflict was recorded."))
+            _conflict_recorded(request, expert, nomination, was_assigned)
             return redirect("review:conflict_nomination", code=nomination.code)
     return render(
         request,

@@ -75,6 +75,40 @@ def conflict(expert, nomination) -> Conflict:
     )
 
 
+def conflict_despite_assignment(expert, nomination) -> Conflict:
+    """A conflict of an assigned pair, as data from before the database refused one (migration
+    review/0003): the trigger on review_conflict is set aside for this insert and put back, in
+    the test's transaction. For tests of the checks above the database (views, services)."""
+    import importlib
+
+    from django.db import connection
+
+    triggers = importlib.import_module("review.migrations.0003_conflict_pair_triggers")
+    conflict_triggers = [t for t in triggers.SQLITE_TRIGGERS if t[0].startswith("review_conflict_")]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # ALTER TABLE waits for no deferred foreign-key check of the test's transaction.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE review_conflict DISABLE TRIGGER review_conflict_not_while_assigned"
+            )
+        else:
+            for trigger in conflict_triggers:
+                cursor.execute(f"DROP TRIGGER {trigger[0]}")
+    made = conflict(expert, nomination)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE review_conflict ENABLE TRIGGER review_conflict_not_while_assigned"
+            )
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            for trigger in conflict_triggers:
+                cursor.execute(triggers._sqlite_trigger(*trigger))
+    return made
+
+
 def write_review(assignment, scores, *, submitted=True, confidence=2, comment="", at=None):
     """A review with these scores, in the criteria's order (arrange step, no window check)."""
     review = Review.objects.create(

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from core.models import AuditEvent, OutboundEmail
 from review.assignment_data import reason_message
 from review.integrity import is_conflict_refusal
-from review.models import Assignment, Conflict, CriterionScore, Review
+from review.models import Assignment, AssignmentRun, Conflict, CriterionScore, Review
 from review.roster import RosterRow
 from review.services import (
     AssignmentNotPossible,
@@ -26,12 +26,10 @@ from review.services import (
 )
 from tests.factories import OrganisationFactory, UserFactory
 
-from .committee_helpers import committee_edition, direction, make_entry, make_expert
-from .scoring_helpers import write_review
+from .committee_helpers import committee_edition, direction, make_entry, make_expert, url
+from .scoring_helpers import conflict_despite_assignment, write_review
 
 pytestmark = pytest.mark.django_db
-
-TRIGGERS = importlib.import_module("review.migrations.0003_conflict_pair_triggers")
 
 
 @pytest.fixture(autouse=True)
@@ -89,34 +87,9 @@ def _insert_review(assignment) -> None:
 
 
 def _legacy_conflicted_assignment(expert, entry) -> Assignment:
-    """An assignment and a conflict of the same pair, as data from before the triggers: the
-    conflict trigger is set aside for the insert, then put back (all in the test's
-    transaction)."""
+    """An assignment and a conflict of the same pair, as data from before the triggers."""
     assignment = Assignment.objects.create(expert=expert, nomination=entry)
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            # ALTER TABLE waits for no deferred foreign-key check of the test's transaction.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                "ALTER TABLE review_conflict DISABLE TRIGGER review_conflict_not_while_assigned"
-            )
-        else:
-            for name, *_rest in TRIGGERS.SQLITE_TRIGGERS:
-                if name.startswith("review_conflict_"):
-                    cursor.execute(f"DROP TRIGGER {name}")
-    _insert_conflict(expert, entry)
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                "ALTER TABLE review_conflict ENABLE TRIGGER review_conflict_not_while_assigned"
-            )
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        else:
-            for trigger in TRIGGERS.SQLITE_TRIGGERS:
-                if trigger[0].startswith("review_conflict_"):
-                    cursor.execute(TRIGGERS._sqlite_trigger(*trigger))
+    conflict_despite_assignment(expert, entry)
     return assignment
 
 
@@ -185,6 +158,26 @@ def test_pairs_without_a_conflict_are_stored(edition, pair):
     assert Review.objects.filter(assignment=assignment).count() == 1
 
 
+def test_the_migration_removes_pairs_stored_before_the_rule(edition, pair):
+    from django.apps import apps
+
+    triggers = importlib.import_module("review.migrations.0003_conflict_pair_triggers")
+    expert, entry = pair
+    kept = Assignment.objects.create(expert=expert, nomination=make_entry(edition, code="2031-X"))
+    assignment = Assignment.objects.create(expert=expert, nomination=entry)
+    write_review(assignment, [4, 5], submitted=False, comment="Early notes")
+    conflict_despite_assignment(expert, entry)
+
+    removed = triggers.remove_conflicted_pairs(apps, None)
+
+    event = AuditEvent.objects.get(action="review.assignment_removed_for_conflict")
+    assert removed == 1
+    assert list(Assignment.objects.all()) == [kept]
+    assert (Review.objects.count(), CriterionScore.objects.count()) == (0, 0)
+    assert event.details["review"]["comment"] == "Early notes"
+    assert sorted(event.details["review"]["scores"].values()) == [4, 5]
+
+
 # --- The service: the assignment and review go first, the organisers are told -----------------
 
 
@@ -246,6 +239,29 @@ def test_the_organisers_are_told_in_their_language(edition, pair, organiser):
     assert emails[1].subject == "WNEVC: a new conflict of interest removed 1 assignment"
     assert "2031-CE-001" in emails[1].text and "Li Expert" in emails[1].text
     assert "/en/review/assignment/" in emails[1].text
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Li Expert was assigned to 2031-CE-001: the assignment was removed"),
+        ("zh-hans", "Li专家 原已被分配评审 2031-CE-001：该评审分配已取消"),
+    ],
+)
+def test_the_conflict_page_says_the_assignment_was_removed(client, pair, organiser, language, said):
+    expert, entry = pair
+    Assignment.objects.create(expert=expert, nomination=entry)
+    client.force_login(organiser)
+
+    response = client.post(
+        url("review:conflict_nomination", language, code=entry.code),
+        {"expert": expert.pk, "reason": "Same laboratory"},
+        follow=True,
+    )
+
+    assert Assignment.objects.count() == 0
+    assert Conflict.objects.get().reason == "Same laboratory"
+    assert said in response.content.decode()
 
 
 def test_no_e_mail_when_a_conflict_removes_nothing(pair, organiser):
@@ -331,6 +347,27 @@ def test_a_rerun_refused_by_the_database_leaves_the_previous_assignment(edition,
         )
     with translation.override("zh-hans"):
         assert "原有分配保持不变" in reason_message(refused.value.reasons[0])
+
+
+def test_the_run_page_says_a_refused_run_left_the_assignment(client, edition, organiser):
+    # The row execute_assignment_run stores for that refusal (arranged directly).
+    run = AssignmentRun.objects.create(
+        edition=edition,
+        per_entry=2,
+        state="failed",
+        progress=100,
+        summary={"reasons": [{"kind": "conflict_recorded_during_run"}]},
+    )
+    client.force_login(organiser)
+
+    english = client.get(url("review:assignment_run_status", run_id=run.pk)).content.decode()
+    chinese = client.get(
+        url("review:assignment_run_status", "zh-hans", run_id=run.pk)
+    ).content.decode()
+
+    assert "The database refused the new assignment:" in english
+    assert "the previous assignment stands as it was" in english
+    assert "数据库拒绝了新的分配" in chinese and "原有分配保持不变" in chinese
 
 
 # --- The admin ---------------------------------------------------------------------------------

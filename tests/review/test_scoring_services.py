@@ -34,7 +34,7 @@ from .scoring_helpers import (
     DURING,
     assign,
     category,
-    conflict,
+    conflict_despite_assignment,
     criteria,
     make_entry,
     make_expert,
@@ -195,7 +195,7 @@ def test_only_the_assigned_unconflicted_expert_may_score(arranged):
             confidence=None,
             expected_version=1,
         )
-    conflict(expert, assignment.nomination)
+    conflict_despite_assignment(expert, assignment.nomination)
     with pytest.raises(ScoringError):
         _save(assignment, expert, crit, [5])
 

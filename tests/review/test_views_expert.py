@@ -16,7 +16,7 @@ from .scoring_helpers import (
     CLOSES,
     DURING,
     assign,
-    conflict,
+    conflict_despite_assignment,
     criteria,
     make_entry,
     make_expert,
@@ -62,7 +62,7 @@ def world():
     assign(assigned, nomination)
     conflicted = make_expert(edition, name="Conflicted")
     assign(conflicted, nomination)
-    conflict(conflicted, nomination)
+    conflict_despite_assignment(conflicted, nomination)
     return {
         "edition": edition,
         "nomination": nomination,
