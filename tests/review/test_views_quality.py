@@ -156,3 +156,49 @@ def test_experts_do_not_reach_the_quality_report(client, world):
     client.force_login(world["chemist"].user)
 
     assert client.get(url("review:assignment_quality")).status_code == 404
+
+
+def test_every_expert_unwilling_empty_and_identical_statements_still_assign_and_explain(world):
+    edition = world["edition"]
+    for expert in (world["chemist"], world["engineer"], world["outsider"]):
+        Bid.objects.create(
+            expert=expert, nomination=world["entry"], preference=Bid.Preference.UNWILLING
+        )
+    # The chemist and the engineer write the same words; the outsider writes nothing.
+    world["engineer"].statement_zh = world["chemist"].statement_zh
+    world["engineer"].statement_en = world["chemist"].statement_en
+    world["engineer"].save()
+    make_entry(edition, title_zh="", summary_zh="", title_en="Only English", summary_en="")
+
+    summary = assign_reviewers(edition=edition, per_entry=2, actor=world["organiser"])
+
+    assert summary["coverage"] == 1.0
+    assert summary["strong_places"] == summary["strong_places_bound"]
+    assert summary["quality"]["chosen"]["pairs"] == 4
+    assert world["entry"].assignments.count() == 2
+
+
+def test_the_run_status_states_what_was_proved(client, world):
+    summary = assign_reviewers(edition=world["edition"], per_entry=1, actor=world["organiser"])
+    AssignmentRun.objects.create(
+        edition=world["edition"], per_entry=1, state=AssignmentRun.State.DONE, summary=summary
+    )
+    client.force_login(world["organiser"])
+
+    page = client.get(url("review:assignment_overview", language="zh-hans")).content.decode()
+
+    assert "已证明" in page
+    assert f"{summary['strong_places']} · {summary['strong_places_bound']}" in page
+
+
+def test_the_bidding_rule_lets_a_non_conflicted_committee_expert_in_and_no_one_else(world):
+    from review.models import Conflict
+    from review.rules import may_bid
+
+    Conflict.objects.create(
+        expert=world["outsider"], nomination=world["entry"], source="declared", reason="Mine"
+    )
+
+    assert may_bid(world["chemist"].user, world["entry"]) is True
+    assert may_bid(world["outsider"].user, world["entry"]) is False
+    assert may_bid(world["organiser"], world["entry"]) is False
