@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import record_event
@@ -19,7 +18,7 @@ from submissions.stages import Stage
 
 from .. import queries
 from ..models import AssignmentSettings, Bid, Conflict, Expert
-from .conflicts import declaration_window_open, record_conflicts
+from .conflicts import declaration_window_open, record_conflicts, refresh_automatic_conflicts
 from .errors import ReviewError
 
 PROFILE_FIELDS = ("statement_zh", "statement_en", "keywords_zh", "keywords_en")
@@ -111,10 +110,14 @@ def declare_conflict_with(*, expert: Expert, nomination: Nomination, reason: str
 def set_bidding_window(
     *, edition: Edition, opens_at: datetime, closes_at: datetime, actor
 ) -> StageWindow:
-    """Open (or move) the bidding window of the edition's calendar."""
+    """Open (or move) the bidding window of the edition's calendar.
+
+    The automatic conflicts are brought up to date first, so that the entries an expert sees
+    while bidding are exactly those they have no conflict with."""
     if closes_at <= opens_at:
         raise ReviewError(_("The window must close after it opens."))
     with transaction.atomic():
+        refresh_automatic_conflicts(edition=edition, actor=actor)
         window, _created = StageWindow.objects.update_or_create(
             edition=edition,
             stage=Stage.BIDDING,
@@ -129,18 +132,11 @@ def set_bidding_window(
     return window
 
 
-def close_bidding_now(*, edition: Edition, actor) -> StageWindow | None:
-    window = bidding_window(edition)
-    now = timezone.now()
-    if window is None or not window.is_open(now):
-        return window
-    return set_bidding_window(edition=edition, opens_at=window.opens_at, closes_at=now, actor=actor)
-
-
 def assignment_settings(edition: Edition) -> AssignmentSettings:
-    """The edition's weights, the documented defaults until an organiser changes them."""
-    settings, _created = AssignmentSettings.objects.get_or_create(edition=edition)
-    return settings
+    """The edition's weights; until an organiser saves them, an unsaved row of the defaults."""
+    return AssignmentSettings.objects.filter(edition=edition).first() or AssignmentSettings(
+        edition=edition
+    )
 
 
 def update_assignment_settings(*, edition: Edition, actor, **values) -> AssignmentSettings:

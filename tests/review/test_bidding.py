@@ -341,3 +341,19 @@ def test_a_roster_with_statement_columns_fills_the_profile_and_an_old_one_keeps_
 
     expert = edition.experts.get(user__email="li@example.org")
     assert (expert.statement_zh, expert.keywords_en) == ("固态电池界面", "solid-state")
+
+
+def test_opening_bidding_refreshes_the_automatic_conflicts_first(client, world):
+    expert, entry = world["expert"], world["entry"]
+    expert.organisation = entry.organisation
+    expert.save()
+    client.force_login(UserFactory(roles=["organiser"]))
+
+    client.post(
+        url("review:bidding_overview"),
+        {"opens_at": "2030-02-20T09:00", "closes_at": "2030-02-27T18:00"},
+    )
+
+    assert list(Conflict.objects.filter(expert=expert).values_list("nomination_id", "source")) == [
+        (entry.pk, Conflict.Source.AUTOMATIC)
+    ]
