@@ -357,3 +357,18 @@ def test_opening_bidding_refreshes_the_automatic_conflicts_first(client, world):
     assert list(Conflict.objects.filter(expert=expert).values_list("nomination_id", "source")) == [
         (entry.pk, Conflict.Source.AUTOMATIC)
     ]
+
+
+def test_the_secretariat_reads_the_experts_statement_on_the_committee_page(client, world):
+    expert = world["expert"]
+    expert.statement_en = "Solid-state battery chemistry."
+    expert.save()
+    client.force_login(UserFactory(roles=["organiser"]))
+
+    page = client.get(url("review:committee_detail", expert_id=expert.pk)).content.decode()
+    other = client.get(
+        url("review:committee_detail", expert_id=world["other"].pk, language="zh-hans")
+    )
+
+    assert "Solid-state battery chemistry." in page
+    assert "尚未填写" in other.content.decode()
