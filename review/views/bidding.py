@@ -128,8 +128,8 @@ def bid_set(request, code):
         return render(
             request,
             "review/includes/bid_status.html",
+            # 200 either way: htmx swaps only successful answers, and a refusal must be read.
             {"saved": saved, "message": message, "preference": preference},
-            status=200 if saved else 422,
         )
     if saved:
         messages.success(request, _("Your preference is saved."))
