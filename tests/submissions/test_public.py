@@ -47,8 +47,10 @@ def url(language: str, page: str) -> str:
     return f"/{language}/{PATHS[page]}"
 
 
-def make_edition(*, stages=len(STAGE_ORDER), directions=8, categories=2):
-    """The current edition with `stages` windows (of all), `directions` (of 8) and categories."""
+def make_edition(*, stages=None, directions=8, categories=2):
+    """The current edition with `stages` windows (default: all), `directions` (of 8) and
+    categories."""
+    stages = len(STAGE_ORDER) if stages is None else stages
     edition = EditionFactory(
         year=2026,
         is_current=True,
