@@ -1,5 +1,6 @@
 """Reviewer assignment at scale: random affinities over all pairs, 1% of pairs in conflict,
-loads balanced within one. Prints one JSON object.
+loads balanced within one, with the fairness stage (pairs of affinity >= --strong-threshold
+"know the field"; each entry should get --strong-minimum of them). Prints one JSON object.
 
     .venv/bin/python benchmarks/assignment.py --entries 20000 --experts 2000 --per-entry 3 --seed 1
 """
@@ -24,6 +25,8 @@ def main() -> None:
     parser.add_argument("--experts", type=int, default=31)
     parser.add_argument("--per-entry", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--strong-threshold", type=float, default=0.8)
+    parser.add_argument("--strong-minimum", type=int, default=2, help="0: no fairness stage")
     args = parser.parse_args()
 
     rng = np.random.default_rng(args.seed)
@@ -32,7 +35,16 @@ def main() -> None:
     conflicted = rng.choice(n * m, size=int(0.01 * n * m), replace=False)
     forbidden = frozenset(zip((conflicted // m).tolist(), (conflicted % m).tolist(), strict=True))
     min_load, max_load = balanced_loads(n, m, k)
-    problem = AssignmentProblem(affinity, k, min_load, max_load, forbidden)
+    strong = affinity >= args.strong_threshold if args.strong_minimum else None
+    problem = AssignmentProblem(
+        affinity,
+        k,
+        min_load,
+        max_load,
+        forbidden,
+        strong=strong,
+        strong_minimum=args.strong_minimum,
+    )
 
     started = time.perf_counter()
     result = solve(problem)
@@ -60,6 +72,10 @@ def main() -> None:
                 "mean_affinity": summary["mean_affinity"],
                 "rounds": summary["rounds"],
                 "candidates": summary["candidates"],
+                "strong_minimum": args.strong_minimum,
+                "strong_places": summary.get("strong_places"),
+                "strong_places_bound": summary.get("strong_places_bound"),
+                "entries_short_of_strong": summary.get("entries_short_of_strong"),
             }
         )
     )

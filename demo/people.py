@@ -18,6 +18,7 @@ from review.models import Expert
 from submissions.models import Edition
 
 from . import content
+from .expertise import write_statements
 
 
 @dataclass
@@ -170,7 +171,9 @@ def build_experts(
         for profile in profiles
         for code in profile.directions
     )
-    return [by_user[email(profile)] for profile in profiles]
+    ordered = [by_user[email(profile)] for profile in profiles]
+    write_statements(ordered, [profile.directions for profile in profiles])
+    return ordered
 
 
 def build_nominators(*, password_hash: str) -> list[User]:

@@ -16,6 +16,7 @@ import random
 from datetime import timedelta
 
 from review.models import Assignment, Criterion, CriterionScore, Review
+from review.queries import entries_to_review
 from review.scoring_queries import edition_ranking
 from review.scoring_services import (
     ShortlistError,
@@ -25,6 +26,8 @@ from review.scoring_services import (
     preliminary_window,
 )
 from review.services import assign_reviewers, refresh_automatic_conflicts
+
+from .expertise import write_bids
 
 SEED = 2022
 # Share of the assignments reviewed at the "review" stage: submitted, then drafts.
@@ -118,6 +121,9 @@ def build_review(demo) -> None:
     organiser = demo.people.organiser
     ensure_default_criteria(edition=demo.edition, actor=organiser)
     refresh_automatic_conflicts(edition=demo.edition, actor=organiser)
+    # Bidding closed before the preliminary evaluation: about half the committee said what it
+    # would like to review.
+    write_bids(demo.edition, list(entries_to_review(demo.edition)))
     experts = demo.edition.experts.count()
     per_entry = min(demo.edition.reviewers_per_entry, max(experts - 1, 1))
     assign_reviewers(edition=demo.edition, per_entry=per_entry, actor=organiser)

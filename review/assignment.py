@@ -15,6 +15,16 @@ profit could improve the objective, so it joins the candidates and we solve agai
 is left, the candidate optimum is the optimum of the whole instance. The dual objective,
 computed over all pairs, is an upper bound at every round, so `bound` is honest even if the
 loop were stopped early.
+
+Fairness stage (when `strong` and `strong_minimum` m are given): before the total, as many
+entries as possible get m reviewers who know their field ("strong" pairs). Each entry gets a
+variable b_e in [0, m] with b_e <= (its strong reviewers), worth a bonus B per unit. This is a
+network: the entry's k units split into a strong sub-node (a first arc of capacity m worth B,
+a second one worth 0) and direct arcs to the other experts, so the LP stays integral and its
+dual stays a proof. B exceeds any difference of total affinity between two assignments
+(k x entries x the affinity range), so the optimum is lexicographic: first the number of strong
+reviewer places up to m per entry (sum of min(m, strong reviewers)), then the total affinity.
+The result reports both values with their bounds from the same dual.
 """
 
 from __future__ import annotations
@@ -53,6 +63,14 @@ class AssignmentProblem:
     max_load: int
     forbidden: frozenset[tuple[int, int]] = frozenset()  # conflicts and forbidden pairs
     pinned: frozenset[tuple[int, int]] = frozenset()
+    # (entries, experts) bool: the expert knows the entry's field; with strong_minimum > 0 the
+    # fairness stage comes first (see the module's docstring).
+    strong: np.ndarray | None = None
+    strong_minimum: int = 0
+
+    @property
+    def fairness(self) -> bool:
+        return self.strong is not None and min(self.strong_minimum, self.per_entry) > 0
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -68,11 +86,26 @@ class AssignmentResult:
     candidates: int
     seconds: float
     loads: list[int] = field(default_factory=list)
+    # The fairness stage, when asked for: places of strong reviewers counted up to m per entry,
+    # the dual's bound on that number, and the entries left with fewer than m.
+    strong_places: int | None = None
+    strong_places_bound: int | None = None
+    entries_short_of_strong: int | None = None
 
     def summary(self) -> dict:
         loads = self.loads or [0]
         n_pairs = len(self.pairs)
+        fairness = (
+            {}
+            if self.strong_places is None
+            else {
+                "strong_places": self.strong_places,
+                "strong_places_bound": self.strong_places_bound,
+                "entries_short_of_strong": self.entries_short_of_strong,
+            }
+        )
         return {
+            **fairness,
             "pairs": n_pairs,
             "objective": self.objective,
             "bound": self.bound,
@@ -174,7 +207,10 @@ def solve(
     in_candidates = np.zeros((entries, experts), dtype=bool)
     in_candidates[cand_entry, cand_expert] = True
 
-    lp = _TransportationLP(problem, entries, experts)
+    strong = problem.strong if problem.fairness else None
+    m = min(problem.strong_minimum, k) if strong is not None else 0
+    bonus = _fairness_bonus(profit, k) if strong is not None else 0.0
+    lp = _TransportationLP(problem, entries, experts, strong=strong, m=m, bonus=bonus)
     rounds = 0
     while True:
         rounds += 1
@@ -189,9 +225,19 @@ def solve(
             cand_expert = np.concatenate([cand_expert, more_x])
             in_candidates[more_e, more_x] = True
             continue
-        values, entry_dual, expert_dual = solution
+        values, entry_dual, expert_dual, strong_dual = solution
         add_e, add_x, bound = _price(
-            profit, allowed, in_candidates, entry_dual, expert_dual, problem, k
+            profit,
+            allowed,
+            in_candidates,
+            entry_dual,
+            expert_dual,
+            problem,
+            k,
+            strong=strong,
+            strong_dual=strong_dual,
+            m=m,
+            bonus=bonus,
         )
         if len(add_e) == 0 or rounds >= MAX_ROUNDS:
             break
@@ -199,20 +245,43 @@ def solve(
         cand_expert = np.concatenate([cand_expert, add_x])
         in_candidates[add_e, add_x] = True
 
-    chosen = values > 0.5
+    chosen = values[: len(cand_entry)] > 0.5
     pair_entry, pair_expert = cand_entry[chosen], cand_expert[chosen]
     order = np.lexsort((pair_expert, pair_entry))
     pairs = [(int(e), int(x)) for e, x in zip(pair_entry[order], pair_expert[order], strict=True)]
     loads = np.bincount(pair_expert, minlength=experts)
+    objective = float(profit[pair_entry, pair_expert].sum())
+    fairness: dict = {}
+    if strong is not None:
+        strong_count = np.bincount(pair_entry[strong[pair_entry, pair_expert]], minlength=entries)
+        places = int(np.minimum(strong_count, m).sum())
+        # The dual bounds B x places + affinity over every assignment. The affinity of any
+        # assignment is at least `floor`, so no assignment has more places than this; and any
+        # with at least as many places has at most `bound - B x places` of affinity.
+        floor = k * entries * min(0.0, float(profit.min()))
+        places_bound = int(np.floor((bound - floor) / bonus + 1e-9))
+        fairness = {
+            "strong_places": places,
+            "strong_places_bound": places_bound,
+            "entries_short_of_strong": int((strong_count < m).sum()),
+        }
+        bound = bound - bonus * places
     return AssignmentResult(
         pairs=pairs,
-        objective=float(profit[pair_entry, pair_expert].sum()),
+        objective=objective,
         bound=float(bound),
         rounds=rounds,
         candidates=len(cand_entry),
         seconds=time.perf_counter() - started,
         loads=[int(v) for v in loads],
+        **fairness,
     )
+
+
+def _fairness_bonus(profit: np.ndarray, k: int) -> float:
+    """More than any difference of total affinity between two assignments (see the docstring)."""
+    spread = float(profit.max() - min(0.0, float(profit.min()))) if profit.size else 0.0
+    return spread * k * profit.shape[0] + 1.0
 
 
 def _allowed_mask(problem: AssignmentProblem) -> np.ndarray:
@@ -269,17 +338,36 @@ def _widen(profit, allowed, in_candidates, k):
     return e[keep], x[keep]
 
 
-def _price(profit, allowed, in_candidates, entry_dual, expert_dual, problem, k):
+def _price(
+    profit,
+    allowed,
+    in_candidates,
+    entry_dual,
+    expert_dual,
+    problem,
+    k,
+    *,
+    strong=None,
+    strong_dual=None,
+    m=0,
+    bonus=0.0,
+):
     """Reduced profits of every pair outside the candidates, and the dual bound.
 
     For the LP  max p.x  s.t.  sum_x x_ex = k,  L <= sum_e x_ex <= U,  0 <= x <= 1,
     the dual value of any (u, v) is  k*sum(u) + sum(v_x * (U if v_x > 0 else L))
     + sum over allowed pairs of max(0, p_ex - u_e - v_x)  (+ the pinned pairs' exact terms).
+    With the fairness stage, each entry's row b_e - sum(strong x_e.) <= 0 has a dual w_e >= 0
+    (clipped, which any w >= 0 allows): a strong pair's reduced profit gains + w_e, and each
+    entry adds m * max(0, B - w_e) for its b_e in [0, m].
     """
     entries, _experts = profit.shape
     add_e: list[np.ndarray] = []
     add_x: list[np.ndarray] = []
     slack_sum = 0.0
+    if strong is not None:
+        strong_dual = np.maximum(strong_dual, 0.0)
+        slack_sum += float(m * np.maximum(bonus - strong_dual, 0.0).sum())
     pinned_mask = None
     if problem.pinned:
         pinned_mask = np.zeros(profit.shape, dtype=bool)
@@ -288,6 +376,8 @@ def _price(profit, allowed, in_candidates, entry_dual, expert_dual, problem, k):
     for start in range(0, entries, PRICING_BLOCK):
         stop = min(start + PRICING_BLOCK, entries)
         reduced = profit[start:stop] - entry_dual[start:stop, None] - expert_dual[None, :]
+        if strong is not None:
+            reduced = reduced + np.where(strong[start:stop], strong_dual[start:stop, None], 0.0)
         reduced = np.where(allowed[start:stop], reduced, -np.inf)
         if pinned_mask is not None:
             pins = pinned_mask[start:stop]
@@ -322,10 +412,22 @@ def _price(profit, allowed, in_candidates, entry_dual, expert_dual, problem, k):
 class _TransportationLP:
     """The LP over the current candidates, solved by HiGHS' dual simplex."""
 
-    def __init__(self, problem: AssignmentProblem, entries: int, experts: int):
+    def __init__(
+        self,
+        problem: AssignmentProblem,
+        entries: int,
+        experts: int,
+        *,
+        strong: np.ndarray | None = None,
+        m: int = 0,
+        bonus: float = 0.0,
+    ):
         self.problem = problem
         self.entries = entries
         self.experts = experts
+        self.strong = strong
+        self.m = m
+        self.bonus = bonus
 
     def solve(self, cand_entry, cand_expert, cand_profit):
         problem = self.problem
@@ -341,33 +443,65 @@ class _TransportationLP:
                 dtype=bool,
                 count=n,
             )
-        # Columns in CSC form: each pair has a 1 in its entry row and in its expert row.
-        index = np.empty(2 * n, dtype=np.int32)
-        index[0::2] = cand_entry
-        index[1::2] = self.entries + cand_expert
+        entries, experts = self.entries, self.experts
+        rows = entries + experts
+        cost = np.asarray(cand_profit, dtype=np.float64)
+        lower = pinned.astype(np.float64)
+        upper = np.ones(n, dtype=np.float64)
+        row_lower = [
+            np.full(entries, problem.per_entry, float),
+            np.full(experts, problem.min_load, float),
+        ]
+        row_upper = [
+            np.full(entries, problem.per_entry, float),
+            np.full(experts, problem.max_load, float),
+        ]
+        if self.strong is None:
+            # Columns in CSC form: each pair has a 1 in its entry row and in its expert row.
+            index = np.empty(2 * n, dtype=np.int32)
+            index[0::2] = cand_entry
+            index[1::2] = entries + cand_expert
+            start = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
+            value = np.ones(2 * n, dtype=np.float64)
+            columns = n
+        else:
+            # A strong pair also has a -1 in its entry's fairness row; then one column b_e per
+            # entry with a 1 in that row, bounds [0, m], worth the bonus.
+            is_strong = self.strong[cand_entry, cand_expert]
+            per_column = 2 + is_strong.astype(np.int32)
+            start = np.zeros(n + entries + 1, dtype=np.int64)
+            start[1 : n + 1] = np.cumsum(per_column)
+            start[n + 1 :] = start[n] + np.arange(1, entries + 1)
+            index = np.empty(int(start[-1]), dtype=np.int32)
+            value = np.ones(int(start[-1]), dtype=np.float64)
+            first = start[:n]
+            index[first] = cand_entry
+            index[first + 1] = entries + cand_expert
+            strong_at = first[is_strong] + 2
+            index[strong_at] = rows + cand_entry[is_strong]
+            value[strong_at] = -1.0
+            index[start[n] :] = rows + np.arange(entries)
+            start = start.astype(np.int32)
+            cost = np.concatenate([cost, np.full(entries, self.bonus)])
+            lower = np.concatenate([lower, np.zeros(entries)])
+            upper = np.concatenate([upper, np.full(entries, float(self.m))])
+            row_lower.append(np.full(entries, -highspy.kHighsInf))
+            row_upper.append(np.zeros(entries))
+            rows += entries
+            columns = n + entries
         lp = highspy.HighsLp()
-        lp.num_col_ = n
-        lp.num_row_ = self.entries + self.experts
+        lp.num_col_ = columns
+        lp.num_row_ = rows
         lp.sense_ = highspy.ObjSense.kMaximize
-        lp.col_cost_ = np.asarray(cand_profit, dtype=np.float64)
-        lp.col_lower_ = pinned.astype(np.float64)
-        lp.col_upper_ = np.ones(n, dtype=np.float64)
-        lp.row_lower_ = np.concatenate(
-            [
-                np.full(self.entries, problem.per_entry, float),
-                np.full(self.experts, problem.min_load, float),
-            ]
-        )
-        lp.row_upper_ = np.concatenate(
-            [
-                np.full(self.entries, problem.per_entry, float),
-                np.full(self.experts, problem.max_load, float),
-            ]
-        )
+        lp.col_cost_ = cost
+        lp.col_lower_ = lower
+        lp.col_upper_ = upper
+        lp.row_lower_ = np.concatenate(row_lower)
+        lp.row_upper_ = np.concatenate(row_upper)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
+        lp.a_matrix_.start_ = start
         lp.a_matrix_.index_ = index
-        lp.a_matrix_.value_ = np.ones(2 * n, dtype=np.float64)
+        lp.a_matrix_.value_ = value
         highs = _new_highs()
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("solver", "simplex")
@@ -382,7 +516,14 @@ class _TransportationLP:
         solution = highs.getSolution()
         values = np.asarray(solution.col_value)
         row_dual = np.asarray(solution.row_dual)
-        return values, row_dual[: self.entries], row_dual[self.entries :]
+        entries, experts = self.entries, self.experts
+        strong_dual = row_dual[entries + experts :] if self.strong is not None else None
+        return (
+            values,
+            row_dual[:entries],
+            row_dual[entries : entries + experts],
+            strong_dual,
+        )
 
 
 _highs_banner_shown = False

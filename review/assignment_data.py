@@ -9,17 +9,31 @@ and explained in either language (`reason_message`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.translation import gettext as _
 
 from .assignment import AssignmentProblem, _new_highs, balanced_loads
+from .text_affinity import Texts, text_affinities
 
-# An expert whose directions include the entry's direction.
-DIRECTION_MATCH = 1.0
-# A small nudge for entries the expert said they would like to review; never outweighs expertise.
-PREFERENCE_BONUS = 0.1
+# The bid's value before its weight: a preference nudges, never decides.
+BID_VALUES = {2: 1.0, 1: 0.5, 0: 0.0, -1: -1.0}
+_BID_TABLE = np.array([BID_VALUES[-1], BID_VALUES[0], BID_VALUES[1], BID_VALUES[2]])
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The organisers' settings (review.models.AssignmentSettings), with its defaults."""
+
+    direction: float = 1.0
+    text: float = 0.6
+    bid: float = 0.2
+    strong_threshold: float = 1.2
+    strong_minimum: int = 2
+
+
+DEFAULT_WEIGHTS = Weights()
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,8 @@ class EntryRow:
     title_zh: str
     title_en: str
     direction_id: int | None
+    # Title, summary, description and key innovations, per language.
+    texts: Texts = field(default_factory=Texts)
 
 
 @dataclass(frozen=True)
@@ -37,27 +53,78 @@ class ExpertRow:
     name_zh: str
     name_en: str
     direction_ids: frozenset[int] = frozenset()
-    preferred_entry_ids: frozenset[int] = frozenset()
+    # Statement of expertise and keywords, per language.
+    texts: Texts = field(default_factory=Texts)
+    # (nomination id, preference) for the expert's bids; neutral is absent.
+    bids: frozenset[tuple[int, int]] = frozenset()
 
 
-def affinity(entry: EntryRow, expert: ExpertRow) -> float:
-    """1 for a direction match, 0 otherwise, plus the preference bonus."""
-    score = (
-        DIRECTION_MATCH
-        if entry.direction_id is not None and entry.direction_id in expert.direction_ids
-        else 0.0
-    )
-    if entry.id in expert.preferred_entry_ids:
-        score += PREFERENCE_BONUS
-    return score
+@dataclass(frozen=True)
+class AffinityParts:
+    """Each term of every pair's affinity (entries × experts), kept to explain the result."""
+
+    direction: np.ndarray  # bool: the expert's directions include the entry's
+    text: np.ndarray  # float in [0, 1]
+    comparable: np.ndarray  # bool: some language has text on both sides
+    bid: np.ndarray  # int8 preference, 0 when neutral
+
+    def expertise(self, weights: Weights) -> np.ndarray:
+        return weights.direction * self.direction + weights.text * self.text
+
+    def combined(self, weights: Weights) -> np.ndarray:
+        # Preferences -1, 0, 1, 2 index this table from 0.
+        bid_value = _BID_TABLE[self.bid.astype(np.int64) + 1]
+        return self.expertise(weights) + weights.bid * bid_value
+
+    def strong(self, weights: Weights) -> np.ndarray:
+        """Experts who know the entry's field: direction and text reach the threshold."""
+        return self.expertise(weights) >= weights.strong_threshold - 1e-9
+
+    def explain(self, entry: int, expert: int, weights: Weights) -> dict:
+        """Why a pair scored what it did (JSON-ready); text None means no comparable text."""
+        preference = int(self.bid[entry, expert])
+        direction = bool(self.direction[entry, expert])
+        text = float(self.text[entry, expert]) if self.comparable[entry, expert] else None
+        total = (
+            weights.direction * direction
+            + weights.text * (text or 0.0)
+            + weights.bid * BID_VALUES[preference]
+        )
+        return {
+            "direction": direction,
+            "text": None if text is None else round(text, 3),
+            "bid": preference,
+            "total": round(total, 3),
+            "strong": bool(
+                weights.direction * direction + weights.text * (text or 0.0)
+                >= weights.strong_threshold - 1e-9
+            ),
+        }
 
 
-def affinity_matrix(entries: list[EntryRow], experts: list[ExpertRow]) -> np.ndarray:
-    matrix = np.zeros((len(entries), len(experts)), dtype=np.float64)
-    for i, entry in enumerate(entries):
-        for j, expert in enumerate(experts):
-            matrix[i, j] = affinity(entry, expert)
-    return matrix
+def affinity_parts(entries: list[EntryRow], experts: list[ExpertRow]) -> AffinityParts:
+    shape = (len(entries), len(experts))
+    direction = np.zeros(shape, dtype=bool)
+    bid = np.zeros(shape, dtype=np.int8)
+    entry_index = {entry.id: i for i, entry in enumerate(entries)}
+    for j, expert in enumerate(experts):
+        for i, entry in enumerate(entries):
+            if entry.direction_id is not None and entry.direction_id in expert.direction_ids:
+                direction[i, j] = True
+        for nomination_id, preference in expert.bids:
+            if nomination_id in entry_index:
+                bid[entry_index[nomination_id], j] = preference
+    if entries and experts:
+        text, comparable = text_affinities([e.texts for e in entries], [x.texts for x in experts])
+    else:
+        text, comparable = np.zeros(shape, dtype=np.float32), np.zeros(shape, dtype=bool)
+    return AffinityParts(direction=direction, text=text, comparable=comparable, bid=bid)
+
+
+def affinity_matrix(
+    entries: list[EntryRow], experts: list[ExpertRow], weights: Weights = DEFAULT_WEIGHTS
+) -> np.ndarray:
+    return affinity_parts(entries, experts).combined(weights)
 
 
 def default_loads(entries: int, experts: int, per_entry: int) -> tuple[int, int]:
@@ -87,13 +154,18 @@ def build_problem(
     max_load: int | None = None,
     forbidden: Iterable[tuple[int, int]] = (),
     pinned: Iterable[tuple[int, int]] = (),
+    weights: Weights = DEFAULT_WEIGHTS,
+    parts: AffinityParts | None = None,
 ) -> AssignmentProblem:
     """The solver's problem. `forbidden` and `pinned` hold (expert id, nomination id) pairs."""
     low, high = default_loads(len(entries), len(experts), per_entry)
     entry_index = {entry.id: i for i, entry in enumerate(entries)}
     expert_index = {expert.id: j for j, expert in enumerate(experts)}
+    parts = parts if parts is not None else affinity_parts(entries, experts)
     return AssignmentProblem(
-        affinity=affinity_matrix(entries, experts),
+        affinity=parts.combined(weights),
+        strong=parts.strong(weights),
+        strong_minimum=weights.strong_minimum,
         per_entry=per_entry,
         min_load=low if min_load is None else min_load,
         max_load=high if max_load is None else max_load,

@@ -1,6 +1,7 @@
 """Forms of the committee, conflicts and assignment pages (organisers and experts)."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import localized
@@ -13,10 +14,17 @@ ROSTER_MAX_BYTES = 5 * 1024 * 1024
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Committee roster (CSV or XLSX)"),
-        help_text=_(
-            "Columns: name_zh, name_en, email, affiliation_zh, affiliation_en, title_zh, "
-            "title_en, directions (codes or names, separated by “;”), language (zh-hans or en). "
-            "Experts already on the committee are updated by e-mail address."
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Columns: name_zh, name_en, email, affiliation_zh, affiliation_en, title_zh, "
+                "title_en, directions (codes or names, separated by “;”), language (zh-hans or "
+                "en). Experts already on the committee are updated by e-mail address."
+            ),
+            _(
+                "Optional columns: statement_zh, statement_en, keywords_zh, keywords_en (the "
+                "statement of expertise; an empty cell keeps what the expert wrote)."
+            ),
         ),
     )
 
@@ -103,3 +111,86 @@ class PairActionForm(forms.Form):
 
 
 PAIR_RULE_KINDS = {"pin": PairRule.Kind.PIN, "forbid": PairRule.Kind.FORBID}
+
+
+class ExpertProfileForm(forms.ModelForm):
+    """The expert's statement of expertise and keywords; either language, or both, or none."""
+
+    class Meta:
+        model = Expert
+        fields = ["statement_zh", "statement_en", "keywords_zh", "keywords_en"]
+        widgets = {
+            "statement_zh": forms.Textarea(
+                attrs={"rows": 4, "maxlength": 2000, "lang": "zh-hans", "class": "form-control"}
+            ),
+            "statement_en": forms.Textarea(
+                attrs={"rows": 4, "maxlength": 2000, "lang": "en", "class": "form-control"}
+            ),
+            "keywords_zh": forms.TextInput(attrs={"lang": "zh-hans", "class": "form-control"}),
+            "keywords_en": forms.TextInput(attrs={"lang": "en", "class": "form-control"}),
+        }
+        help_texts = {
+            "keywords_zh": _("Separated by commas or “；”."),
+            "keywords_en": _("Separated by commas or “；”."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("statement_zh", "statement_en"):
+            if len(cleaned.get(name) or "") > 2000:
+                self.add_error(name, _("At most 2,000 characters."))
+        return cleaned
+
+
+class BiddingWindowForm(forms.Form):
+    opens_at = forms.DateTimeField(
+        label=_("Opens"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            raise forms.ValidationError(_("The window must close after it opens."))
+        return cleaned
+
+
+class AssignmentSettingsForm(forms.ModelForm):
+    class Meta:
+        from .models import AssignmentSettings
+
+        model = AssignmentSettings
+        fields = [
+            "direction_weight",
+            "text_weight",
+            "bid_weight",
+            "strong_threshold",
+            "strong_minimum",
+        ]
+        widgets = {
+            name: forms.NumberInput(attrs={"class": "form-control", "step": "0.01", "min": "0"})
+            for name in ("direction_weight", "text_weight", "bid_weight", "strong_threshold")
+        } | {"strong_minimum": forms.NumberInput(attrs={"class": "form-control", "min": "0"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        bid = cleaned.get("bid_weight")
+        direction = cleaned.get("direction_weight")
+        text = cleaned.get("text_weight")
+        if bid is not None and bid < 0:
+            self.add_error("bid_weight", _("The weight cannot be negative."))
+        if None not in (bid, direction, text) and not (bid < direction and bid < text):
+            self.add_error(
+                "bid_weight",
+                _("A preference must weigh less than a direction match and less than the text."),
+            )
+        return cleaned

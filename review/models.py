@@ -44,6 +44,12 @@ class Expert(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="experts",
     )
+    # The expert's own words about what they know, compared with the entries' texts by the
+    # assignment (review/text_affinity.py); either language or both, all optional.
+    statement_zh = models.TextField(_("statement of expertise (Chinese)"), blank=True)
+    statement_en = models.TextField(_("statement of expertise (English)"), blank=True)
+    keywords_zh = models.CharField(_("keywords (Chinese)"), max_length=500, blank=True)
+    keywords_en = models.CharField(_("keywords (English)"), max_length=500, blank=True)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     # Set when the expert first sets a password from the invitation link.
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
@@ -142,6 +148,112 @@ class PairRule(models.Model):
 
     def __str__(self):
         return f"{self.expert_id}×{self.nomination_id} {self.kind}"
+
+
+class Bid(models.Model):
+    """An expert's preference for reviewing one entry; no row means neutral.
+
+    Private to the expert and the secretariat. Never a conflict: an unwilling expert may still
+    be assigned. The database refuses a bid on a conflicted pair and drops the pair's bid when a
+    conflict is recorded (migration 0005), whoever writes.
+    """
+
+    class Preference(models.IntegerChoices):
+        EAGER = 2, pgettext_lazy("bid", "Eager")
+        WILLING = 1, pgettext_lazy("bid", "Willing")
+        NEUTRAL = 0, pgettext_lazy("bid", "Neutral")
+        UNWILLING = -1, pgettext_lazy("bid", "Unwilling")
+
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="bids"
+    )
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), on_delete=models.CASCADE, related_name="bids"
+    )
+    preference = models.SmallIntegerField(pgettext_lazy("bid", "preference"), choices=Preference)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reviewer preference")
+        verbose_name_plural = _("reviewer preferences")
+        ordering = ["expert", "nomination"]
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "nomination"], name="one_bid_per_pair"),
+            # Neutral is the absence of a row, so the table holds only real preferences.
+            models.CheckConstraint(
+                condition=models.Q(preference__in=[2, 1, -1]), name="bid_preference_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.expert_id}×{self.nomination_id} {self.preference}"
+
+
+class AssignmentSettings(models.Model):
+    """The organisers' weights for the assignment's affinity; documented defaults.
+
+    affinity = direction_weight × (1 if the expert's directions include the entry's)
+             + text_weight × (text similarity of statement and entry, 0–1)
+             + bid_weight × (eager 1, willing 0.5, neutral 0, unwilling −1)
+    An expert "knows the field" of an entry when the first two terms reach `strong_threshold`;
+    the assignment first gives as many entries as it can `strong_minimum` such experts.
+
+    Defaults (measured on the demo edition with `manage.py assignment_quality`): direction 1,
+    text 0.6, preference 0.2, threshold 1.2, 2 experts. With them "knows the field" means the
+    right direction and a statement that fits (text at least 1/3 of the edition's closest
+    matches); text alone cannot outweigh a direction match, so the direction-match coverage of
+    the demo does not drop against the direction-only assignment, while the share of reviewers
+    in each entry's top quarter by text rises.
+    """
+
+    edition = models.OneToOneField(
+        Edition,
+        verbose_name=_("edition"),
+        on_delete=models.CASCADE,
+        related_name="assignment_settings",
+    )
+    direction_weight = models.DecimalField(
+        _("weight of a direction match"), max_digits=5, decimal_places=2, default=Decimal("1.00")
+    )
+    text_weight = models.DecimalField(
+        _("weight of text similarity"), max_digits=5, decimal_places=2, default=Decimal("0.60")
+    )
+    bid_weight = models.DecimalField(
+        _("weight of the expert's preference"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.20"),
+    )
+    strong_threshold = models.DecimalField(
+        _("affinity of an expert who knows the field"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1.20"),
+    )
+    strong_minimum = models.PositiveSmallIntegerField(
+        _("experts who know the field, per entry"), default=2
+    )
+
+    class Meta:
+        verbose_name = _("assignment settings")
+        verbose_name_plural = _("assignment settings")
+        constraints = [
+            # A preference nudges; it never outweighs what an expert knows.
+            models.CheckConstraint(
+                condition=models.Q(
+                    bid_weight__gte=0,
+                    bid_weight__lt=models.F("direction_weight"),
+                    text_weight__gt=models.F("bid_weight"),
+                ),
+                name="bid_weighs_less_than_expertise",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(strong_threshold__gt=0), name="strong_threshold_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} assignment settings"
 
 
 class Assignment(models.Model):

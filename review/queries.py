@@ -7,7 +7,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from submissions.models import Direction, Edition, Nomination
 from submissions.states import Channel, NominationState
 
-from .models import Assignment, Conflict, Expert, PairRule, Review
+from .assignment_data import DEFAULT_WEIGHTS, EntryRow, ExpertRow, Weights
+from .models import Assignment, AssignmentSettings, Bid, Conflict, Expert, PairRule, Review
+from .text_affinity import Texts
 
 # What the preliminary evaluation reviews: eligible entries of the open and secretariat
 # channels. Expert recommendations skip it and go straight to the final evaluation.
@@ -30,6 +32,62 @@ def entries_to_review(edition: Edition) -> QuerySet[Nomination]:
 
 def declarable_nominations(edition: Edition) -> QuerySet[Nomination]:
     return Nomination.objects.filter(edition=edition, state__in=DECLARABLE_STATES).order_by("code")
+
+
+def biddable_nominations(expert: Expert) -> QuerySet[Nomination]:
+    """The entries an expert may bid on and read the summary of: the entries to review that
+    the expert has no conflict with (the widened visibility of the bidding list, no more)."""
+    return entries_to_review(expert.edition).exclude(
+        Exists(Conflict.objects.filter(expert=expert, nomination=OuterRef("pk")))
+    )
+
+
+def bidding_list(expert: Expert, *, direction: int | None = None, search: str = ""):
+    """The bidding list's rows with direction and the expert's own bid (2 queries)."""
+    from django.db.models import Q, Subquery
+
+    entries = biddable_nominations(expert).select_related("direction")
+    if direction:
+        entries = entries.filter(direction_id=direction)
+    if search:
+        entries = entries.filter(
+            Q(code__icontains=search)
+            | Q(title_zh__icontains=search)
+            | Q(title_en__icontains=search)
+            | Q(summary_zh__icontains=search)
+            | Q(summary_en__icontains=search)
+        )
+    return entries.annotate(
+        my_bid=Subquery(
+            Bid.objects.filter(expert=expert, nomination=OuterRef("pk")).values("preference")[:1]
+        )
+    ).only(
+        "pk",
+        "code",
+        "title_zh",
+        "title_en",
+        "summary_zh",
+        "summary_en",
+        "direction__name_zh",
+        "direction__name_en",
+        "direction__code",
+    )
+
+
+def bidding_progress(edition: Edition) -> QuerySet[Expert]:
+    """Each expert with the number of preferences given, per kind (1 query)."""
+    from django.db.models import Q
+
+    return (
+        Expert.objects.filter(edition=edition)
+        .annotate(
+            bids_total=Count("bids", distinct=True),
+            bids_eager=Count("bids", filter=Q(bids__preference=Bid.Preference.EAGER)),
+            bids_willing=Count("bids", filter=Q(bids__preference=Bid.Preference.WILLING)),
+            bids_unwilling=Count("bids", filter=Q(bids__preference=Bid.Preference.UNWILLING)),
+        )
+        .order_by("name_en", "name_zh", "pk")
+    )
 
 
 def committee(edition: Edition) -> QuerySet[Expert]:
@@ -114,8 +172,9 @@ def pair_rules(edition: Edition) -> QuerySet[PairRule]:
 
 
 def assignment_table(edition: Edition) -> dict:
-    """Everything the entries × experts table shows, in a fixed number of queries."""
-    from .assignment_data import DIRECTION_MATCH
+    """Everything the entries × experts table shows, in a fixed number of queries, with each
+    pair's affinity explained (direction, text, bid) as the solver would score it now."""
+    from .assignment_data import affinity_parts
 
     experts = list(
         Expert.objects.filter(edition=edition)
@@ -132,12 +191,13 @@ def assignment_table(edition: Edition) -> dict:
     }
     conflicts = conflicted_pairs(edition)
     rules = {(r.expert_id, r.nomination_id): r.kind for r in pair_rules(edition)}
-    expert_directions = {e.pk: {d.pk for d in e.directions.all()} for e in experts}
+    weights = edition_weights(edition)
+    parts = affinity_parts([entry_row(n) for n in entries], expert_rows(edition, experts))
     rows = []
-    for entry in entries:
+    for i, entry in enumerate(entries):
         cells = []
         assigned = 0
-        for expert in experts:
+        for j, expert in enumerate(experts):
             pair = (expert.pk, entry.pk)
             assignment = assignments.get(pair)
             assigned += assignment is not None
@@ -148,11 +208,96 @@ def assignment_table(edition: Edition) -> dict:
                     "started": bool(assignment is not None and assignment.started),
                     "conflict": pair in conflicts,
                     "rule": rules.get(pair, ""),
-                    "match": entry.direction_id in expert_directions[expert.pk],
-                    "affinity": DIRECTION_MATCH
-                    if entry.direction_id in expert_directions[expert.pk]
-                    else 0.0,
+                    "match": bool(parts.direction[i, j]),
+                    "why": parts.explain(i, j, weights),
                 }
             )
         rows.append({"entry": entry, "cells": cells, "assigned": assigned})
     return {"experts": experts, "rows": rows}
+
+
+# --- The assignment's view of entries and experts ---------------------------------------------
+
+
+def entry_row(n: Nomination) -> EntryRow:
+    """What the assignment knows of an entry; its texts are what the experts' words meet."""
+    return EntryRow(
+        id=n.pk,
+        code=n.code,
+        title_zh=n.title_zh,
+        title_en=n.title_en,
+        direction_id=n.direction_id,
+        texts=Texts(
+            zh="\n".join(
+                filter(None, (n.title_zh, n.summary_zh, n.description_zh, n.innovations_zh))
+            ),
+            en="\n".join(
+                filter(None, (n.title_en, n.summary_en, n.description_en, n.innovations_en))
+            ),
+        ),
+    )
+
+
+def expert_row(e: Expert, bids: dict[int, list[tuple[int, int]]]) -> ExpertRow:
+    return ExpertRow(
+        id=e.pk,
+        name_zh=e.name_zh,
+        name_en=e.name_en,
+        direction_ids=frozenset(d.pk for d in e.directions.all()),
+        texts=Texts(
+            zh="\n".join(filter(None, (e.statement_zh, e.keywords_zh))),
+            en="\n".join(filter(None, (e.statement_en, e.keywords_en))),
+        ),
+        bids=frozenset(bids.get(e.pk, ())),
+    )
+
+
+def edition_bids(edition: Edition) -> dict[int, list[tuple[int, int]]]:
+    """Each expert's bids as (nomination id, preference) (1 query)."""
+    bids: dict[int, list[tuple[int, int]]] = {}
+    for expert_id, nomination_id, preference in Bid.objects.filter(
+        expert__edition=edition
+    ).values_list("expert_id", "nomination_id", "preference"):
+        bids.setdefault(expert_id, []).append((nomination_id, preference))
+    return bids
+
+
+def expert_rows(edition: Edition, experts=None) -> list[ExpertRow]:
+    """The experts as the assignment knows them (2 queries, or 1 with `experts` prefetched)."""
+    if experts is None:
+        experts = list(
+            Expert.objects.filter(edition=edition).prefetch_related("directions").order_by("pk")
+        )
+    bids = edition_bids(edition)
+    return [expert_row(e, bids) for e in experts]
+
+
+def edition_weights(edition: Edition) -> Weights:
+    """The organisers' weights, or the documented defaults when none were saved."""
+    settings = AssignmentSettings.objects.filter(edition=edition).first()
+    if settings is None:
+        return DEFAULT_WEIGHTS
+    return Weights(
+        direction=float(settings.direction_weight),
+        text=float(settings.text_weight),
+        bid=float(settings.bid_weight),
+        strong_threshold=float(settings.strong_threshold),
+        strong_minimum=settings.strong_minimum,
+    )
+
+
+def pair_explanation(edition: Edition, nomination: Nomination, expert: Expert) -> dict | None:
+    """Why the pair scores what it does, against the whole edition (the text scale and the
+    n-gram weights depend on every text), or None when the entry is not one to review."""
+    from .assignment_data import affinity_parts
+
+    entries = list(entries_to_review(edition))
+    experts = list(
+        Expert.objects.filter(edition=edition).prefetch_related("directions").order_by("pk")
+    )
+    index = {n.pk: i for i, n in enumerate(entries)}
+    column = {e.pk: j for j, e in enumerate(experts)}
+    if nomination.pk not in index or expert.pk not in column:
+        return None
+    parts = affinity_parts([entry_row(n) for n in entries], expert_rows(edition, experts))
+    return parts.explain(index[nomination.pk], column[expert.pk], edition_weights(edition))

@@ -1,7 +1,8 @@
 """Reading a committee roster from CSV or XLSX and checking it row by row.
 
 Columns (header row, any order): name_zh, name_en, email, affiliation_zh, affiliation_en,
-title_zh, title_en, directions (codes or names, separated by ";"), language (zh-hans / en).
+title_zh, title_en, directions (codes or names, separated by ";"), language (zh-hans / en);
+optional: statement_zh, statement_en, keywords_zh, keywords_en (the statement of expertise).
 Nothing here writes: `parse_roster` gives rows with their errors for the preview, and
 `review.services.committee.import_committee` writes the rows the organiser confirmed.
 """
@@ -30,6 +31,11 @@ COLUMNS = (
     "title_en",
     "directions",
     "language",
+    # Optional, added for the assignment by expertise; older roster files without them stay valid.
+    "statement_zh",
+    "statement_en",
+    "keywords_zh",
+    "keywords_en",
 )
 REQUIRED_COLUMNS = ("email",)
 LANGUAGES = {
@@ -107,6 +113,10 @@ _LIMITS = {
     "affiliation_en": 200,
     "title_zh": 100,
     "title_en": 100,
+    "statement_zh": 2000,
+    "statement_en": 2000,
+    "keywords_zh": 500,
+    "keywords_en": 500,
 }
 
 

@@ -8,9 +8,17 @@ import rules
 
 from accounts.rules import is_expert, is_organiser
 
-from .models import Assignment, Conflict
+from .models import Assignment, Conflict, Expert
 
-__all__ = ["has_conflict", "is_assigned_expert", "is_expert", "is_organiser", "may_review"]
+__all__ = [
+    "has_conflict",
+    "is_assigned_expert",
+    "is_committee_expert_for",
+    "is_expert",
+    "is_organiser",
+    "may_bid",
+    "may_review",
+]
 
 
 @rules.predicate
@@ -32,3 +40,20 @@ def is_assigned_expert(user, nomination) -> bool:
 may_review = is_assigned_expert & ~has_conflict
 
 rules.add_rule("review.may_review", may_review)
+
+
+@rules.predicate
+def is_committee_expert_for(user, nomination) -> bool:
+    """The user sits on the committee of the nomination's edition."""
+    if nomination is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Expert.objects.filter(user=user, edition_id=nomination.edition_id).exists()
+
+
+# Bidding widens what an expert sees, and no more: every committee expert without a conflict
+# may read an entry to review's code, titles, summary and direction, and say how much they
+# would like to review it (review.queries.biddable_nominations holds the same rule as a
+# queryset, which the bidding pages use). Bids are seen by their expert and the secretariat only.
+may_bid = is_committee_expert_for & ~has_conflict
+
+rules.add_rule("review.may_bid", may_bid)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import declarations, invitations, organiser
+from .views import bidding, declarations, invitations, organiser
 
 app_name = "review"
 
@@ -36,7 +36,14 @@ urlpatterns = [
         organiser.assignment_pair,
         name="assignment_pair",
     ),
+    path("bidding/", bidding.bidding_overview, name="bidding_overview"),
+    path("assignment/settings/", bidding.assignment_settings_view, name="assignment_settings"),
+    path("assignment/quality/", bidding.assignment_quality, name="assignment_quality"),
     # The expert.
+    path("profile/", bidding.profile, name="profile"),
+    path("bids/", bidding.bid_list, name="bid_list"),
+    path("bids/<slug:code>/", bidding.bid_set, name="bid_set"),
+    path("bids/<slug:code>/conflict/", bidding.bid_conflict, name="bid_conflict"),
     path("declarations/", declarations.declare, name="declare"),
     path("invitation/<str:uidb64>/<str:token>/", invitations.accept, name="invitation_accept"),
 ]

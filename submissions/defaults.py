@@ -83,6 +83,7 @@ DIRECTIONS = (
 STAGE_DURATIONS = {
     Stage.COLLECTION: timedelta(days=61),
     Stage.FORMAL_CHECK: timedelta(days=14),
+    Stage.BIDDING: timedelta(days=7),
     Stage.PRELIMINARY: timedelta(days=28),
     Stage.DEFENCE: timedelta(days=21),
     Stage.FINAL: timedelta(days=14),

@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 class Stage(models.TextChoices):
     COLLECTION = "collection", _("Collection of nominations")
     FORMAL_CHECK = "formal_check", _("Formal check")
+    # Experts say which entries they would like to review, before the assignment.
+    BIDDING = "bidding", _("Reviewer preferences")
     PRELIMINARY = "preliminary", _("Preliminary evaluation")
     DEFENCE = "defence", _("Material improvement and defence")
     FINAL = "final", _("Final evaluation")

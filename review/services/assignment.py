@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import timedelta
 
+import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -19,13 +21,21 @@ from ..assignment import AssignmentInfeasible, solve
 from ..assignment_data import (
     EntryRow,
     ExpertRow,
+    affinity_parts,
     build_problem,
     describe_reasons,
     diagnose,
     pairs_to_ids,
 )
+from ..assignment_quality import direction_only, figures, measure
 from ..integrity import is_conflict_refusal
-from ..models import Assignment, AssignmentRun, Conflict, Expert, PairRule
+from ..models import (
+    Assignment,
+    AssignmentRun,
+    Conflict,
+    Expert,
+    PairRule,
+)
 from .conflicts import refresh_automatic_conflicts
 from .errors import AssignmentNotPossible, ReviewError
 from .pairs import move_to_review
@@ -36,32 +46,11 @@ RUN_STALE_AFTER_MINUTES = 15
 
 def _entry_rows(edition: Edition) -> tuple[list[Nomination], list[EntryRow]]:
     nominations = list(queries.entries_to_review(edition))
-    rows = [
-        EntryRow(
-            id=n.pk,
-            code=n.code,
-            title_zh=n.title_zh,
-            title_en=n.title_en,
-            direction_id=n.direction_id,
-        )
-        for n in nominations
-    ]
-    return nominations, rows
+    return nominations, [queries.entry_row(n) for n in nominations]
 
 
 def _expert_rows(edition: Edition) -> list[ExpertRow]:
-    experts = list(
-        Expert.objects.filter(edition=edition).prefetch_related("directions").order_by("pk")
-    )
-    return [
-        ExpertRow(
-            id=e.pk,
-            name_zh=e.name_zh,
-            name_en=e.name_en,
-            direction_ids=frozenset(d.pk for d in e.directions.all()),
-        )
-        for e in experts
-    ]
+    return queries.expert_rows(edition)
 
 
 def assign_reviewers(
@@ -100,6 +89,8 @@ def assign_reviewers(
         summary = _summary(edition, per_entry, entries, experts, [], 0.0, 0.0, started, 0, 0)
         report(100)
         return summary
+    weights = queries.edition_weights(edition)
+    parts = affinity_parts(entries, experts)
     problem = build_problem(
         entries,
         experts,
@@ -108,6 +99,8 @@ def assign_reviewers(
         max_load=max_load,
         forbidden=forbidden,
         pinned=pinned,
+        weights=weights,
+        parts=parts,
     )
     if not experts:
         raise AssignmentNotPossible(
@@ -132,6 +125,8 @@ def assign_reviewers(
             # No simple count explains it: name the experts and entries that stand in the way.
             reasons = reasons + diagnose(problem)
         raise AssignmentNotPossible(describe_reasons(reasons, entries, experts)) from infeasible
+    report(70)
+    quality = _quality(problem, parts, weights, result.pairs)
     report(80)
     chosen = set(pairs_to_ids(result.pairs, entries, experts))
     # Belt and braces: the solver was told, but a conflict is never written, whatever happens.
@@ -150,6 +145,15 @@ def assign_reviewers(
             result,
             started,
             actor,
+            extra={
+                "weights": asdict(weights),
+                "quality": quality,
+                **{
+                    key: value
+                    for key, value in result.summary().items()
+                    if key in ("strong_places", "strong_places_bound", "entries_short_of_strong")
+                },
+            },
         )
     except IntegrityError as error:
         if not is_conflict_refusal(error):
@@ -161,8 +165,35 @@ def assign_reviewers(
     return summary
 
 
+# Above this many pairs the comparison with the direction-only assignment is skipped (it is a
+# second solve of the same size).
+QUALITY_BASELINE_MAX_PAIRS = 4_000_000
+
+
+def _quality(problem, parts, weights, pairs) -> dict:
+    """The figures of the quality report, for this assignment and the direction-only one."""
+    allowed = np.ones(problem.shape, dtype=bool)
+    for e, x in problem.forbidden:
+        allowed[e, x] = False
+    quality = {"chosen": figures(measure(parts, weights, pairs, allowed=allowed))}
+    if problem.shape[0] * problem.shape[1] <= QUALITY_BASELINE_MAX_PAIRS:
+        baseline = direction_only(problem, parts)
+        quality["direction_only"] = figures(measure(parts, weights, baseline, allowed=allowed))
+    return quality
+
+
 def _write_assignment(
-    edition, nominations, entries, experts, chosen, pinned, per_entry, result, started, actor
+    edition,
+    nominations,
+    entries,
+    experts,
+    chosen,
+    pinned,
+    per_entry,
+    result,
+    started,
+    actor,
+    extra,
 ) -> dict:
     """Replace the edition's assignment by `chosen` in one transaction; all or nothing."""
     with transaction.atomic():
@@ -196,6 +227,7 @@ def _write_assignment(
             len(created),
             len(obsolete),
         )
+        summary.update(extra)
         record_event(actor=actor, action="review.assignment_run", obj=edition, details=summary)
     return summary
 
@@ -319,3 +351,69 @@ def execute_assignment_run(*, run: AssignmentRun) -> AssignmentRun:
         )
     run.refresh_from_db()
     return run
+
+
+def current_quality(edition: Edition):
+    """The entries, affinity parts, weights and current pairs (as indices) of the edition,
+    for the quality report (a fixed number of queries)."""
+    nominations = list(queries.entries_to_review(edition).select_related("direction"))
+    experts = list(
+        Expert.objects.filter(edition=edition).prefetch_related("directions").order_by("pk")
+    )
+    parts = affinity_parts(
+        [queries.entry_row(n) for n in nominations], queries.expert_rows(edition, experts)
+    )
+    entry_index = {n.pk: i for i, n in enumerate(nominations)}
+    expert_index = {e.pk: j for j, e in enumerate(experts)}
+    pairs = [
+        (entry_index[n], expert_index[x])
+        for x, n in Assignment.objects.filter(nomination__edition=edition).values_list(
+            "expert_id", "nomination_id"
+        )
+        if n in entry_index and x in expert_index
+    ]
+    return nominations, parts, queries.edition_weights(edition), pairs
+
+
+def compare_with_direction_only(*, edition: Edition, per_entry: int) -> dict:
+    """Solve the edition's assignment as it stands, by expertise and by direction alone, and
+    measure both (nothing is written). Pins, forbids, begun reviews and conflicts hold as in a
+    run; the conflicts are read as recorded (no refresh)."""
+    _nominations, entries = _entry_rows(edition)
+    experts = _expert_rows(edition)
+    conflicted = queries.conflicted_pairs(edition)
+    rules = list(queries.pair_rules(edition).values_list("expert_id", "nomination_id", "kind"))
+    forbidden = conflicted | {(x, n) for x, n, kind in rules if kind == PairRule.Kind.FORBID}
+    pinned = {(x, n) for x, n, kind in rules if kind == PairRule.Kind.PIN} | set(
+        queries.started_assignments(edition).values_list("expert_id", "nomination_id")
+    )
+    weights = queries.edition_weights(edition)
+    parts = affinity_parts(entries, experts)
+    problem = build_problem(
+        entries,
+        experts,
+        per_entry=per_entry,
+        forbidden=forbidden,
+        pinned=pinned,
+        weights=weights,
+        parts=parts,
+    )
+    result = solve(problem)
+    allowed = np.ones(problem.shape, dtype=bool)
+    for e, x in problem.forbidden:
+        allowed[e, x] = False
+    after = figures(measure(parts, weights, result.pairs, allowed=allowed))
+    before = figures(measure(parts, weights, direction_only(problem, parts), allowed=allowed))
+    return {
+        "year": edition.year,
+        "entries": len(entries),
+        "experts": len(experts),
+        "per_entry": per_entry,
+        "strong_minimum": weights.strong_minimum,
+        "before": before,
+        "after": after,
+        "strong_places": result.strong_places,
+        "strong_places_bound": result.strong_places_bound,
+        "objective": round(result.objective, 6),
+        "bound": round(result.bound, 6),
+    }

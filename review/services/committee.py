@@ -73,6 +73,11 @@ def import_committee(*, edition: Edition, rows: list[RosterRow], actor) -> dict:
             if not was_created:
                 for key, value in fields.items():
                     setattr(expert, key, value)
+            # A statement given in the file replaces the stored one; an empty cell (or an older
+            # file without the column) keeps what the expert wrote on their profile page.
+            for key in ("statement_zh", "statement_en", "keywords_zh", "keywords_en"):
+                if values.get(key, "").strip():
+                    setattr(expert, key, values[key].strip())
             if expert.organisation_id is None:
                 expert.organisation = _organisation_for_affiliation(values)
             expert.save()

@@ -21,7 +21,7 @@ from submissions.states import NominationState
 
 from .. import conflicts as conflict_rules
 from .. import queries
-from ..models import Assignment, Conflict, CriterionScore, Expert, Review
+from ..models import Assignment, Bid, Conflict, CriterionScore, Expert, Review
 from .errors import ReviewError
 
 
@@ -161,6 +161,13 @@ def record_conflicts(
             }
         new_pairs = set(reasons) - set(existing)
         removed = _drop_conflicted_assignments(new_pairs, actor=actor)
+        # A preference on a pair that becomes conflicted goes with it (the database's trigger
+        # of migration 0005 does the same for writers that bypass this service).
+        if new_pairs:
+            bids = Bid.objects.filter(**_pairs_filter(new_pairs)).values_list(
+                "pk", "expert_id", "nomination_id"
+            )
+            Bid.objects.filter(pk__in=[pk for pk, e, n in bids if (e, n) in new_pairs]).delete()
         Conflict.objects.bulk_create(
             [
                 Conflict(

@@ -462,5 +462,6 @@ def assignment_pair(request, edition, code, expert_id):
             "form": form,
             "load": Assignment.objects.filter(expert=expert).count(),
             "candidates": candidates,
+            "why": queries.pair_explanation(edition, nomination, expert),
         },
     )

@@ -157,6 +157,7 @@ ORGANISER = {"organiser"}
 COMMITTEE = {"unassigned_expert", "assigned_expert", "conflicted_expert"}
 # The secretariat sees every nomination; changing materials is refused with a message instead.
 OWNER_AND_SEEING_ORGANISER = {"nominator_a", "organiser"}
+NON_CONFLICTED_EXPERTS = {"unassigned_expert", "assigned_expert"}
 
 # name -> (the URL's values from the world, who may see it)
 RULES = {
@@ -168,6 +169,11 @@ RULES = {
         lambda w: {"code": w.entry.code, "expert_id": w.conflict.expert_id},
         ORGANISER,
     ),
+    # Bidding widens what an expert may see to this, and no more: every expert without a
+    # conflict may bid on an entry to review (its code, titles, summary and direction) and
+    # declare a conflict with it; the conflicted expert gets 404; organisers do not bid.
+    "review:bid_set": (lambda w: {"code": w.entry.code}, NON_CONFLICTED_EXPERTS),
+    "review:bid_conflict": (lambda w: {"code": w.entry.code}, NON_CONFLICTED_EXPERTS),
     "scoring:entry": (lambda w: {"code": w.entry.code}, {"assigned_expert"}),
     "scoring:autosave": (lambda w: {"code": w.entry.code}, {"assigned_expert"}),
     # The secretariat holds every entry's materials anyway.

@@ -5,11 +5,10 @@ from django.utils import translation
 
 from review.assignment import AssignmentInfeasible, solve
 from review.assignment_data import (
-    DIRECTION_MATCH,
-    PREFERENCE_BONUS,
+    DEFAULT_WEIGHTS,
     EntryRow,
     ExpertRow,
-    affinity,
+    affinity_parts,
     build_problem,
     describe_reasons,
     diagnose,
@@ -35,21 +34,30 @@ EXPERTS = [
         name_zh="李四",
         name_en="Li Si",
         direction_ids=frozenset({2}),
-        preferred_entry_ids=frozenset({11}),
+        bids=frozenset({(11, 2)}),  # eager
     ),
     ExpertRow(id=103, name_zh="王五", name_en="Wang Wu", direction_ids=frozenset()),
 ]
 
 
-def test_affinity_is_one_for_a_direction_match_and_zero_otherwise():
-    assert affinity(ENTRIES[0], EXPERTS[0]) == DIRECTION_MATCH
-    assert affinity(ENTRIES[1], EXPERTS[0]) == 0.0
-    assert affinity(ENTRIES[2], EXPERTS[0]) == 0.0
+def test_without_text_affinity_is_the_direction_weight_for_a_match_and_zero_otherwise():
+    combined = affinity_parts(ENTRIES, EXPERTS).combined(DEFAULT_WEIGHTS)
+
+    assert combined[:, 0].tolist() == [DEFAULT_WEIGHTS.direction, 0.0, 0.0]
 
 
-def test_a_declared_preference_adds_a_small_bonus_below_a_direction_match():
-    assert affinity(ENTRIES[0], EXPERTS[1]) == PREFERENCE_BONUS
-    assert PREFERENCE_BONUS < DIRECTION_MATCH
+def test_an_eager_bid_adds_its_weight_which_stays_below_a_direction_match():
+    parts = affinity_parts(ENTRIES, EXPERTS)
+
+    assert parts.combined(DEFAULT_WEIGHTS)[0, 1] == DEFAULT_WEIGHTS.bid
+    assert DEFAULT_WEIGHTS.bid < DEFAULT_WEIGHTS.direction
+    assert parts.explain(0, 1, DEFAULT_WEIGHTS) == {
+        "direction": False,
+        "text": None,  # no comparable text
+        "bid": 2,
+        "total": DEFAULT_WEIGHTS.bid,
+        "strong": False,
+    }
 
 
 def test_build_problem_indexes_rows_and_maps_pairs_given_by_ids():
@@ -63,7 +71,8 @@ def test_build_problem_indexes_rows_and_maps_pairs_given_by_ids():
 
     assert problem.affinity.shape == (3, 3)
     assert np.array_equal(
-        problem.affinity, np.array([[1.0, 0.1, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+        problem.affinity,
+        np.array([[1.0, DEFAULT_WEIGHTS.bid, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
     )
     assert problem.forbidden == frozenset({(1, 0)})
     assert problem.pinned == frozenset({(2, 2)})

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import models
 from django.db.models import Count
 
 from demo.builders import build_demo
@@ -57,3 +58,34 @@ def test_shortlist_stage_finishes_reviews_and_confirms_the_finalists():
         assert 0 < reviewed.get("finalist", 0) <= category.shortlist_size
     recommended = _states(demo.edition, channel="expert")
     assert "eligible" not in recommended
+
+
+def test_review_stage_has_statements_bids_and_an_assignment_better_than_direction_only():
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from review.models import Bid, Conflict, Expert
+
+    demo = build_demo(year=2030, stage="review", experts=31, nominations=60, now=NOW)
+    experts = Expert.objects.filter(edition=demo.edition)
+    out = StringIO()
+
+    call_command("assignment_quality", "--year", "2030", stdout=out)
+
+    figures = json.loads(out.getvalue())
+    assert experts.exclude(statement_zh="").exclude(statement_en="").count() > 10
+    assert experts.filter(statement_zh="").exclude(statement_en="").count() > 0
+    assert experts.filter(statement_zh="", statement_en="").count() > 0
+    assert Bid.objects.filter(expert__edition=demo.edition).count() > 30
+    assert not Bid.objects.filter(
+        expert__conflicts__nomination=models.F("nomination"), expert__edition=demo.edition
+    ).exists()
+    assert Conflict.objects.filter(expert__edition=demo.edition).exists()
+    assert figures["after"]["direction_coverage"] >= figures["before"]["direction_coverage"]
+    assert figures["after"]["top_quarter_share"] > figures["before"]["top_quarter_share"]
+    assert (
+        figures["after"]["entries_short_of_strong"] <= figures["before"]["entries_short_of_strong"]
+    )
+    assert figures["strong_places"] == figures["strong_places_bound"]

@@ -47,8 +47,10 @@ def url(language: str, page: str) -> str:
     return f"/{language}/{PATHS[page]}"
 
 
-def make_edition(*, stages=7, directions=8, categories=2):
-    """The current edition with `stages` windows (of 7), `directions` (of 8) and categories."""
+def make_edition(*, stages=None, directions=8, categories=2):
+    """The current edition with `stages` windows (default: all), `directions` (of 8) and
+    categories."""
+    stages = len(STAGE_ORDER) if stages is None else stages
     edition = EditionFactory(
         year=2026,
         is_current=True,
@@ -210,7 +212,8 @@ def test_calendar_in_chinese_uses_chinese_dates(client, edition):
 
 @pytest.mark.parametrize(
     ("days_after_opening", "current_stage"),
-    [(1, Stage.COLLECTION), (30, Stage.PRELIMINARY), (85, Stage.RELEASE)],
+    # Two-week windows one after the other: day 44 falls in the fourth, day 99 in the eighth.
+    [(1, Stage.COLLECTION), (44, Stage.PRELIMINARY), (99, Stage.RELEASE)],
 )
 def test_calendar_highlights_the_stage_that_contains_now(
     client, edition, days_after_opening, current_stage
@@ -310,7 +313,7 @@ def test_faq_gives_the_release_date_of_the_edition(client, edition):
     response = client.get(url("en", "faq"))
 
     answers = [p.text for p in find_all(response, "p") if "Release at the Congress" in p.text]
-    assert answers == ["Release at the Congress of this edition: 2026-05-24 09:00 (UTC+8)"]
+    assert answers == ["Release at the Congress of this edition: 2026-06-07 09:00 (UTC+8)"]
 
 
 def test_contact_names_the_secretariat_address(client):
