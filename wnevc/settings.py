@@ -8,8 +8,10 @@ and the e-mail settings; then the security settings below apply and `check --dep
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from boto3.s3.transfer import TransferConfig
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
@@ -181,19 +183,36 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = None  # Private files are never served by URL; downloads pass a permission check.
 
+# A permitted download with object storage is a redirect to a presigned URL valid this long
+# (core/storage.py): long enough to start a 200 MB download, too short to pass around.
+FILE_URL_EXPIRE_SECONDS = int(env("FILE_URL_EXPIRE_SECONDS", "300"))
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+# The store's address as browsers reach it, when the servers use an internal one (an OSS/COS
+# internal endpoint, a private network): presigned URLs are signed for this host.
+AWS_S3_PUBLIC_ENDPOINT_URL = env("AWS_S3_PUBLIC_ENDPOINT_URL") or None
 if AWS_STORAGE_BUCKET_NAME:
     DEFAULT_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "core.storage.PortalS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "public_endpoint_url": AWS_S3_PUBLIC_ENDPOINT_URL,
             "region_name": env("AWS_S3_REGION_NAME") or None,
             "access_key": env("AWS_ACCESS_KEY_ID") or None,
             "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
             "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": FILE_URL_EXPIRE_SECONDS,
             "file_overwrite": False,
+            # Uploads go up in 8 MB parts, two at a time: a 200 MB video never sits in memory
+            # (benchmarks/upload_memory.py measures it against the S3 server of the tests).
+            "transfer_config": TransferConfig(
+                multipart_threshold=8 * 1024 * 1024,
+                multipart_chunksize=8 * 1024 * 1024,
+                max_concurrency=2,
+            ),
         },
     }
 else:
@@ -322,6 +341,18 @@ if not DEBUG:
     if not SECURE_SSL_REDIRECT:
         SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
+
+def _store_origin() -> list[str]:
+    endpoint = AWS_S3_PUBLIC_ENDPOINT_URL or env("AWS_S3_ENDPOINT_URL")
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    if not endpoint:
+        # Amazon S3 itself; virtual-hosted URLs name the bucket in the host.
+        return ["https://*.amazonaws.com"]
+    parts = urlsplit(endpoint)
+    return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+
+
 # Content Security Policy: everything is served by the portal itself (no CDN; it must work
 # from mainland China), and no inline script or style is allowed.
 CONTENT_SECURITY_POLICY = {
@@ -332,7 +363,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "frame-src": [SELF],
+        # The expert's in-page PDF viewer frames a file; with object storage its redirect
+        # leads to the store, whose public origin is then allowed too (only for frames).
+        "frame-src": [SELF, *_store_origin()],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from core.models import AuditEvent
 from submissions.models import Attachment, Nomination
+from tests.faults.processes import free_port
 from tests.htmlparse import find_all, find_one
 from tests.submissions import samples
 from tests.submissions.conftest import url
@@ -18,9 +19,30 @@ from tests.submissions.conftest import url
 pytestmark = pytest.mark.faults
 
 FAILING_STORES = [
-    "tests.faults.storages.FullDiskStorage",
-    "tests.faults.storages.UnreachableObjectStorage",
+    {"BACKEND": "tests.faults.storages.FullDiskStorage"},
+    {"BACKEND": "tests.faults.storages.UnreachableObjectStorage"},
+    # The real S3 backend over HTTP, pointed at a port where no store listens any more.
+    "s3-unreachable",
 ]
+
+
+def _s3_nobody_listens() -> dict:
+    from botocore.config import Config
+
+    from tests.s3server import S3Server
+
+    server = S3Server.__new__(S3Server)
+    server.port = free_port()
+    return server.storages(
+        "wnevc-files",
+        client_config=Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            connect_timeout=1,
+            retries={"max_attempts": 2},
+        ),
+    )
+
 
 MESSAGES = {
     "en": (
@@ -33,7 +55,8 @@ MESSAGES = {
 
 @pytest.fixture(params=FAILING_STORES)
 def failing_storage(request, settings, tmp_path):
-    stores = {**settings.STORAGES, "default": {"BACKEND": request.param}}
+    store = _s3_nobody_listens() if request.param == "s3-unreachable" else request.param
+    stores = {**settings.STORAGES, "default": store}
     with override_settings(STORAGES=stores, MEDIA_ROOT=tmp_path / "media"):
         yield tmp_path / "media"
 

@@ -1,0 +1,160 @@
+"""The file store: S3-compatible object storage in production, the file system otherwise.
+
+Two things live here because every app that keeps files needs them:
+
+- `PortalS3Storage`, django-storages' S3 backend with one addition: presigned URLs can be
+  signed for the endpoint browsers reach (`public_endpoint_url`) while the servers talk to
+  an internal one. A presigned URL is computed locally from the key and the host it names, so
+  it must be signed for the host the browser will ask.
+- `file_response`, the answer to a permitted download. With object storage it is a redirect
+  to a presigned URL that expires within minutes and makes the store itself send the file
+  with our name (RFC 5987 for Chinese names), type and disposition: the web worker is free
+  again in milliseconds, even for a 200 MB video. On the file system it streams as before.
+  Callers check permission first; a refused request never reaches this function, so it never
+  sees a URL.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
+
+CHUNK = 1024 * 1024
+
+
+class PortalS3Storage(S3Storage):
+    def get_default_settings(self):
+        return {**super().get_default_settings(), "public_endpoint_url": None}
+
+    def _public_client(self):
+        client = getattr(self._connections, "public_client", None)
+        if client is None:
+            session = self._create_session()
+            client = session.client(
+                "s3",
+                region_name=self.region_name,
+                endpoint_url=self.public_endpoint_url,
+                config=self.client_config,
+            )
+            self._connections.public_client = client
+        return client
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        if not self.public_endpoint_url:
+            return super().url(name, parameters=parameters, expire=expire, http_method=http_method)
+        params = {
+            **(parameters or {}),
+            "Bucket": self.bucket_name,
+            "Key": self._normalize_name(clean_name(name)),
+        }
+        return self._public_client().generate_presigned_url(
+            "get_object",
+            Params=params,
+            ExpiresIn=self.querystring_expire if expire is None else expire,
+            HttpMethod=http_method,
+        )
+
+
+def is_object_store(storage=None) -> bool:
+    """Whether files live in S3-compatible object storage (and downloads are redirects)."""
+    storage = storage if storage is not None else default_storage
+    # default_storage is a lazy proxy; its class is the wrapped backend's.
+    return isinstance(storage, S3Storage)
+
+
+def file_response(
+    field_file, *, filename: str, content_type: str, inline: bool = False
+) -> HttpResponseRedirect | FileResponse:
+    """The response for a download the caller has already permitted."""
+    content_type = content_type or "application/octet-stream"
+    if is_object_store(field_file.storage):
+        url = field_file.storage.url(
+            field_file.name,
+            parameters={
+                "ResponseContentDisposition": content_disposition_header(
+                    as_attachment=not inline, filename=filename
+                ),
+                "ResponseContentType": content_type,
+                # The signed URL is a bearer token for minutes; nothing on the way keeps it.
+                "ResponseCacheControl": "private, no-store",
+            },
+            expire=settings.FILE_URL_EXPIRE_SECONDS,
+        )
+        response = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(
+            field_file.open("rb"),
+            as_attachment=not inline,
+            filename=filename,
+            content_type=content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Neither the redirect (it carries a signed URL) nor the file is kept by a cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@dataclass(frozen=True)
+class Measured:
+    size: int
+    sha256: str
+
+
+def measure(storage, name: str, *, progress=None) -> Measured:
+    """Size and SHA-256 of a stored file, read in 1 MB parts (flat memory on any size).
+
+    Raises FileNotFoundError when the store has no such file; errors of an unreachable store
+    propagate (OSError, botocore's) for the caller to report."""
+    digest = hashlib.sha256()
+    size = 0
+    if is_object_store(storage):
+        # Streamed straight from the GET body: django-storages' S3File would spool the
+        # whole object into a temporary file first.
+        try:
+            body = storage.bucket.Object(storage._normalize_name(clean_name(name))).get()["Body"]
+        except storage.connection.meta.client.exceptions.NoSuchKey as error:
+            raise FileNotFoundError(name) from error
+        chunks = body.iter_chunks(CHUNK)
+    else:
+        if not storage.exists(name):
+            raise FileNotFoundError(name)
+        handle = storage.open(name, "rb")
+        chunks = iter(lambda: handle.read(CHUNK), b"")
+    try:
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
+    finally:
+        if not is_object_store(storage):
+            handle.close()
+    return Measured(size=size, sha256=digest.hexdigest())
+
+
+def stored_names(storage, prefix: str = "") -> list[str]:
+    """Every file name under `prefix` in the store (for finding orphans)."""
+    if is_object_store(storage):
+        location = storage.location.rstrip("/") + "/" if storage.location else ""
+        return sorted(
+            item.key[len(location) :]
+            for item in storage.bucket.objects.filter(Prefix=location + prefix)
+        )
+    names = []
+
+    def walk(path):
+        try:
+            folders, files = storage.listdir(path)
+        except FileNotFoundError:
+            return
+        names.extend(f"{path}/{f}" if path else f for f in files)
+        for folder in folders:
+            walk(f"{path}/{folder}" if path else folder)
+
+    walk(prefix.rstrip("/"))
+    return sorted(names)
