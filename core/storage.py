@@ -17,6 +17,7 @@ Two things live here because every app that keeps files needs them:
 import hashlib
 from dataclasses import dataclass
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponseRedirect
@@ -25,6 +26,10 @@ from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
 CHUNK = 1024 * 1024
+
+# What a failing file store raises: the file system (a full disk, a lost network mount) and
+# django-storages' S3 backend (botocore: endpoint unreachable, request refused).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 
 class PortalS3Storage(S3Storage):
@@ -158,3 +163,15 @@ def stored_names(storage, prefix: str = "") -> list[str]:
 
     walk(prefix.rstrip("/"))
     return sorted(names)
+
+
+def measure_upload(upload) -> Measured:
+    """Size and SHA-256 of an uploaded file, read in parts; the file is left at its start."""
+    digest = hashlib.sha256()
+    size = 0
+    upload.seek(0)
+    for chunk in upload.chunks(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    return Measured(size=size, sha256=digest.hexdigest())

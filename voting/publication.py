@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import outbox
 from core.services import record_event
+from core.storage import STORAGE_ERRORS, measure_upload
 from submissions.models import Category, Edition, Nomination
 from submissions.services import transition
 from submissions.stages import Stage
@@ -241,7 +242,18 @@ def file_objection(
             language=language,
         )
         if file is not None:
-            objection.file.save(file_name or "upload", file, save=False)
+            # Recorded for the storage scrub (core/integrity.py), which re-reads every file.
+            measured = measure_upload(file)
+            objection.file_size, objection.file_sha256 = measured.size, measured.sha256
+            try:
+                objection.file.save(file_name or "upload", file, save=False)
+            except STORAGE_ERRORS as error:
+                raise PublicationError(
+                    _(
+                        "The file could not be stored just now, so the objection was not "
+                        "filed. Please try again in a few minutes."
+                    )
+                ) from error
         objection.save()
         record_event(
             actor=None,

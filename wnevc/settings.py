@@ -167,6 +167,11 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_IMPORTS = ["review.scoring_tasks"]
 # Every morning, experts with unfinished reviews hear 7 and 2 days before the preliminary
 # evaluation closes (each reminder once; see review.scoring_services).
+# Every stored file re-read and compared with its recorded hash; the organisers hear the result.
+CELERY_BEAT_SCHEDULE["check-storage-weekly"] = {
+    "task": "submissions.tasks.check_storage_weekly",
+    "schedule": crontab(day_of_week="sunday", hour=3, minute=0),
+}
 CELERY_BEAT_SCHEDULE["review-reminders"] = {
     "task": "review.send_review_reminders",
     "schedule": crontab(hour=9, minute=0),
