@@ -110,13 +110,11 @@ class Measured:
     sha256: str
 
 
-def measure(storage, name: str, *, progress=None) -> Measured:
-    """Size and SHA-256 of a stored file, read in 1 MB parts (flat memory on any size).
+def read_chunks(storage, name: str):
+    """The stored file's bytes in 1 MB parts, never the whole file at once.
 
     Raises FileNotFoundError when the store has no such file; errors of an unreachable store
-    propagate (OSError, botocore's) for the caller to report."""
-    digest = hashlib.sha256()
-    size = 0
+    propagate (STORAGE_ERRORS) for the caller to report."""
     if is_object_store(storage):
         # Streamed straight from the GET body: django-storages' S3File would spool the
         # whole object into a temporary file first.
@@ -124,21 +122,29 @@ def measure(storage, name: str, *, progress=None) -> Measured:
             body = storage.bucket.Object(storage._normalize_name(clean_name(name))).get()["Body"]
         except storage.connection.meta.client.exceptions.NoSuchKey as error:
             raise FileNotFoundError(name) from error
-        chunks = body.iter_chunks(CHUNK)
-    else:
-        if not storage.exists(name):
-            raise FileNotFoundError(name)
-        handle = storage.open(name, "rb")
-        chunks = iter(lambda: handle.read(CHUNK), b"")
-    try:
-        for chunk in chunks:
-            digest.update(chunk)
-            size += len(chunk)
-            if progress is not None:
-                progress(len(chunk))
-    finally:
-        if not is_object_store(storage):
-            handle.close()
+        try:
+            yield from body.iter_chunks(CHUNK)
+        finally:
+            body.close()
+        return
+    if not storage.exists(name):
+        raise FileNotFoundError(name)
+    with storage.open(name, "rb") as handle:
+        yield from iter(lambda: handle.read(CHUNK), b"")
+
+
+def measure(storage, name: str, *, progress=None, sink=None) -> Measured:
+    """Size and SHA-256 of a stored file, read in 1 MB parts (flat memory on any size);
+    each part is also handed to `sink` (a backup writes it to its copy)."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in read_chunks(storage, name):
+        digest.update(chunk)
+        size += len(chunk)
+        if sink is not None:
+            sink(chunk)
+        if progress is not None:
+            progress(len(chunk))
     return Measured(size=size, sha256=digest.hexdigest())
 
 
