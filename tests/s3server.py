@@ -45,7 +45,12 @@ class S3Server:
     def __init__(self, log_dir: Path):
         self.binary = VENV_BIN / "moto_server"
         if not self.binary.exists():
-            self.binary = Path(shutil.which("moto_server") or "moto_server")
+            found = shutil.which("moto_server")
+            if found is None:
+                from tests.faults.processes import missing
+
+                missing("moto_server is not installed (pip install -r requirements-dev.txt)")
+            self.binary = Path(found)
         self.port = _free_port()
         self.log_path = log_dir / f"moto-{self.port}.log"
         self.process: subprocess.Popen | None = None
