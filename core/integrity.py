@@ -45,6 +45,7 @@ STORED_FILES = (
         sha256="file_sha256",
         year="edition__year",
     ),
+    StoredFiles("archives.EditionArchive", "archives/", year="edition__year"),
 )
 
 

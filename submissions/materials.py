@@ -37,7 +37,6 @@ from .services import NominationError, _check_editable
 logger = logging.getLogger(__name__)
 
 
-
 class MaterialRefused(NominationError):
     """An upload or link that was refused; the message names the file and the reason."""
 

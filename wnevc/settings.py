@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "submissions",
     "review",
     "voting",
+    "archives",
     "demo",
 ]
 
@@ -171,6 +172,12 @@ CELERY_IMPORTS = ["review.scoring_tasks"]
 CELERY_BEAT_SCHEDULE["check-storage-weekly"] = {
     "task": "submissions.tasks.check_storage_weekly",
     "schedule": crontab(day_of_week="sunday", hour=3, minute=0),
+}
+# Edition archives (archives/) are deleted this many days after they are built (deploy.md).
+EDITION_ARCHIVE_DAYS = int(env("EDITION_ARCHIVE_DAYS", "7"))
+CELERY_BEAT_SCHEDULE["expire-edition-archives"] = {
+    "task": "archives.tasks.expire_edition_archives",
+    "schedule": crontab(minute=15),
 }
 CELERY_BEAT_SCHEDULE["review-reminders"] = {
     "task": "review.send_review_reminders",
