@@ -117,7 +117,7 @@ class S3Server:
     def storages(self, bucket: str, **options) -> dict:
         """A STORAGES["default"] entry for `bucket`, as settings.py builds it from the
         environment."""
-        from boto3.s3.transfer import TransferConfig
+        from django.conf import settings
 
         return {
             "BACKEND": "core.storage.PortalS3Storage",
@@ -133,11 +133,7 @@ class S3Server:
                 "querystring_auth": True,
                 "querystring_expire": 300,
                 "file_overwrite": False,
-                "transfer_config": TransferConfig(
-                    multipart_threshold=8 * 1024 * 1024,
-                    multipart_chunksize=8 * 1024 * 1024,
-                    max_concurrency=2,
-                ),
+                "transfer_config": settings.UPLOAD_TRANSFER_CONFIG,
                 **options,
             },
         }

@@ -165,6 +165,7 @@ print(json.dumps({
     "public_endpoint": default_storage._wrapped.public_endpoint_url,
     "expire": default_storage._wrapped.querystring_expire,
     "part_size": default_storage._wrapped.transfer_config.multipart_chunksize,
+    "parts_in_memory": default_storage._wrapped.transfer_config.max_in_memory_upload_chunks,
 }))
 """
 
@@ -187,7 +188,8 @@ def test_an_internal_store_endpoint_signs_for_the_public_one_which_may_frame_pdf
         "endpoint": "https://oss-cn-beijing-internal.aliyuncs.com",
         "public_endpoint": "https://oss-cn-beijing.aliyuncs.com",
         "expire": 240,
-        "part_size": 8 * 1024 * 1024,
+        "part_size": 5 * 1024 * 1024,
+        "parts_in_memory": 1,
     }
 
 

