@@ -95,6 +95,7 @@ def archive_download(request, pk: int):
     services.record_download(archive=archive, actor=request.user)
     return file_response(
         archive.file,
+        request=request,
         filename=clean_file_name(f"wnevc-{archive.edition.year}-archive.zip"),
         content_type="application/zip",
     )

@@ -15,15 +15,19 @@ Two things live here because every app that keeps files needs them:
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 
@@ -73,31 +77,45 @@ def is_object_store(storage=None) -> bool:
 
 
 def file_response(
-    field_file, *, filename: str, content_type: str, inline: bool = False
-) -> HttpResponseRedirect | FileResponse:
-    """The response for a download the caller has already permitted."""
+    field_file, *, request, filename: str, content_type: str, inline: bool = False
+) -> HttpResponse:
+    """The response for a download the caller has already permitted.
+
+    A file the store no longer has is a 404 (the storage check reports the loss); a store that
+    cannot be reached is a 503 page saying so in the reader's language, never an error page
+    or a URL that leads nowhere."""
     content_type = content_type or "application/octet-stream"
-    if is_object_store(field_file.storage):
-        url = field_file.storage.url(
-            field_file.name,
-            parameters={
-                "ResponseContentDisposition": content_disposition_header(
-                    as_attachment=not inline, filename=filename
-                ),
-                "ResponseContentType": content_type,
-                # The signed URL is a bearer token for minutes; nothing on the way keeps it.
-                "ResponseCacheControl": "private, no-store",
-            },
-            expire=settings.FILE_URL_EXPIRE_SECONDS,
-        )
-        response = HttpResponseRedirect(url)
-    else:
-        response = FileResponse(
-            field_file.open("rb"),
-            as_attachment=not inline,
-            filename=filename,
-            content_type=content_type,
-        )
+    try:
+        if is_object_store(field_file.storage):
+            # One HEAD request (milliseconds): a lost file or a store that is down is told
+            # here, in the portal's words, not by the store's XML error in the browser.
+            if not field_file.storage.exists(field_file.name):
+                raise Http404
+            url = field_file.storage.url(
+                field_file.name,
+                parameters={
+                    "ResponseContentDisposition": content_disposition_header(
+                        as_attachment=not inline, filename=filename
+                    ),
+                    "ResponseContentType": content_type,
+                    # The signed URL is a bearer token for minutes; nothing on the way keeps it.
+                    "ResponseCacheControl": "private, no-store",
+                },
+                expire=settings.FILE_URL_EXPIRE_SECONDS,
+            )
+            response = HttpResponseRedirect(url)
+        else:
+            response = FileResponse(
+                field_file.open("rb"),
+                as_attachment=not inline,
+                filename=filename,
+                content_type=content_type,
+            )
+    except FileNotFoundError as error:
+        raise Http404 from error
+    except STORAGE_ERRORS:
+        logger.exception("the file store failed on a download of %s", field_file.name)
+        response = render(request, "store_unavailable.html", status=503)
     response["X-Content-Type-Options"] = "nosniff"
     # Neither the redirect (it carries a signed URL) nor the file is kept by a cache.
     response["Cache-Control"] = "private, no-store"

@@ -251,9 +251,10 @@ def _attachment_or_404(request, code, pk) -> Attachment:
     return attachment
 
 
-def _file_response(attachment: Attachment, *, inline: bool):
+def _file_response(request, attachment: Attachment, *, inline: bool):
     return file_response(
         attachment.file,
+        request=request,
         filename=clean_file_name(attachment.original_name or attachment.file.name),
         content_type=attachment.content_type,
         inline=inline,
@@ -263,7 +264,7 @@ def _file_response(attachment: Attachment, *, inline: bool):
 @login_required
 @require_GET
 def attachment_download(request, code, pk):
-    return _file_response(_attachment_or_404(request, code, pk), inline=False)
+    return _file_response(request, _attachment_or_404(request, code, pk), inline=False)
 
 
 @login_required
@@ -273,4 +274,4 @@ def attachment_download(request, code, pk):
 def attachment_inline(request, code, pk):
     """A PDF shown inside the entry page (framed by this site only). Other kinds download."""
     attachment = _attachment_or_404(request, code, pk)
-    return _file_response(attachment, inline=attachment.content_type == "application/pdf")
+    return _file_response(request, attachment, inline=attachment.content_type == "application/pdf")

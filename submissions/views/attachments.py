@@ -253,6 +253,7 @@ def download(request, code, pk):
     # Streamed here, or with object storage a redirect to a short-lived signed URL.
     return file_response(
         attachment.file,
+        request=request,
         # Names stored before they were cleaned are cleaned on the way out (core/filenames.py).
         filename=clean_file_name(attachment.original_name or attachment.file.name),
         content_type=attachment.content_type,

@@ -118,3 +118,37 @@ def test_without_javascript_the_form_comes_back_with_the_message_and_every_text(
     assert nomination.summary_en in response.content.decode()
     assert snapshot(nomination) == before
     assert list(Attachment.objects.filter(nomination=nomination)) == []
+
+
+# --- downloads while the object store cannot be reached ----------------------------------------
+
+DOWNLOAD_MESSAGES = {
+    "en": "The file store cannot be reached at the moment; nothing is lost.",
+    "zh-hans": "暂时无法连接文件存储，文件不会因此丢失。",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_download_while_the_store_is_unreachable_says_so_and_gives_no_url(
+    client, nomination, nominator, s3_server, settings, language
+):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import AttachmentFactory
+
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storages(bucket)}
+    attachment = AttachmentFactory(
+        nomination=nomination, file=ContentFile(samples.pdf_bytes(), name="r.pdf")
+    )
+    settings.STORAGES = {**settings.STORAGES, "default": _s3_nobody_listens()}
+    client.force_login(nominator)
+
+    response = client.get(
+        url("submissions:attachment_download", language, code=nomination.code, pk=attachment.pk)
+    )
+
+    assert response.status_code == 503
+    assert "Location" not in response
+    assert DOWNLOAD_MESSAGES[language] in response.content.decode()
+    assert bucket not in response.content.decode()

@@ -313,3 +313,21 @@ def test_a_file_uploaded_through_one_web_process_downloads_through_another(
     assert body == data
     assert headers["Content-Disposition"] == "attachment; filename*=utf-8''%E6%8A%A5%E5%91%8A.pdf"
     assert s3_server.keys(bucket) == [attachment.file.name]
+
+
+def test_a_file_lost_from_the_store_is_a_404_not_a_dead_link(
+    owner_client, nomination, s3_server, s3_bucket
+):
+    attachment = AttachmentFactory(
+        nomination=nomination,
+        kind="technical_report",
+        file=SimpleUploadedFile("x.pdf", samples.pdf_bytes()),
+    )
+    s3_server.client().delete_object(Bucket=s3_bucket, Key=attachment.file.name)
+
+    response = owner_client.get(
+        url("submissions:attachment_download", code=nomination.code, pk=attachment.pk)
+    )
+
+    assert response.status_code == 404
+    assert "Location" not in response

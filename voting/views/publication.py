@@ -138,6 +138,7 @@ def objection_file(request, pk: int):
         raise Http404
     return file_response(
         objection.file,
+        request=request,
         filename=clean_file_name(objection.file_name or objection.file.name),
         content_type=objection.file_content_type,
     )
