@@ -233,6 +233,28 @@ def test_with_object_storage_organisers_get_a_signed_url_and_others_none(
     assert urlsplit(download["Location"]).path == f"/{s3_bucket}/{objection.file.name}"
 
 
+def test_an_unreachable_store_keeps_the_objection_unfiled_and_the_text_kept(
+    client, notice, s3_server, settings
+):
+    from tests.faults.processes import free_port
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_server.storages(
+            "wnevc-files", endpoint_url=f"http://127.0.0.1:{free_port()}"
+        ),
+    }
+    data = form_data(file=SimpleUploadedFile("证据.pdf", PDF, "application/pdf"))
+
+    response = client.post(url("publication:objection", "zh-hans"), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "文件暂时无法存储，异议未提交。请几分钟后重试。" in page
+    assert "该技术的核心专利存在权属争议。" in page
+    assert Objection.objects.count() == 0
+
+
 def test_no_form_outside_the_notice(client, notice_over):
     response = client.get(url("publication:objection", "en"))
 
