@@ -1,6 +1,6 @@
 """The file store: S3-compatible object storage in production, the file system otherwise.
 
-Two things live here because every app that keeps files needs them:
+What every app that keeps files needs lives here:
 
 - `PortalS3Storage`, django-storages' S3 backend with one addition: presigned URLs can be
   signed for the endpoint browsers reach (`public_endpoint_url`) while the servers talk to
@@ -12,6 +12,9 @@ Two things live here because every app that keeps files needs them:
   again in milliseconds, even for a 200 MB video. On the file system it streams as before.
   Callers check permission first; a refused request never reaches this function, so it never
   sees a URL.
+- `read_chunks`, `measure`, `stored_names`: a stored file read in 1 MB parts (straight from the
+  S3 GET body) and the names under a folder, for the storage check (core/integrity.py), the
+  backup (core/backup.py) and the edition archive.
 """
 
 import hashlib
