@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404  # runs pg_dump and pg_restore, fixed arguments
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,7 +154,7 @@ def _back_up(to: Path, storage, progress) -> BackupResult:
         with snapshot_connection.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
-            result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            result = subprocess.run(  # noqa: S603  # nosec B603  # fixed arguments, no shell
                 [
                     shutil.which("pg_dump") or "pg_dump",
                     "--format=custom",
@@ -274,7 +274,7 @@ def restore(*, source: Path, storage=None, progress=None) -> dict:
 
     # Django's own connection may have opened the (empty) database; it holds no lock on it.
     connection.close()
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+    result = subprocess.run(  # noqa: S603  # nosec B603  # fixed arguments, no shell
         [
             shutil.which("pg_restore") or "pg_restore",
             "--no-owner",
