@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test serve lint format messages install clean
+.PHONY: demo test serve lint format messages install clean backup restore check-storage
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,20 @@ serve: install
 	DEBUG=$${DEBUG:-0} $(VENV)/bin/celery -A wnevc worker --beat --loglevel INFO --concurrency 2 & \
 	DEBUG=$${DEBUG:-0} $(VENV)/bin/gunicorn wnevc.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 32 --worker-class gthread; \
 	kill %1
+
+# Backup and restore of the database and the file store (docs/deploy.md, Backup and restore).
+# make backup BACKUP=/srv/backups/2031-06-01   make restore BACKUP=/srv/backups/2031-06-01
+backup: $(VENV)/.installed
+	@test -n "$(BACKUP)" || (echo "Set BACKUP=<a new folder> for make backup." && exit 2)
+	$(PY) manage.py backup_portal --to "$(BACKUP)"
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || (echo "Set BACKUP=<a backup folder> for make restore." && exit 2)
+	$(PY) manage.py restore_portal --from "$(BACKUP)"
+	$(PY) manage.py check_storage
+
+check-storage: $(VENV)/.installed
+	$(PY) manage.py check_storage $(if $(YEAR),--year $(YEAR),)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

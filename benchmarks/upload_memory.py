@@ -11,7 +11,12 @@ object:
 
 The client streams the request body from disk too, so the figure is the server's alone.
 
-    .venv/bin/python benchmarks/upload_memory.py [--size-mb 200] [--port 8199]
+    .venv/bin/python benchmarks/upload_memory.py [--size-mb 200] [--port 8199] [--s3]
+
+With --s3 the files go to an S3-protocol server over HTTP (moto's, started here as the tests
+start it: tests/s3server.py), in 5 MB parts, one in memory at a time (UPLOAD_TRANSFER_CONFIG),
+and a 16 MB upload warms the worker up first (boto3's client and transfer threads are made on first
+use); the S3 server's own memory is not the web server's and is not counted.
 """
 
 import argparse
@@ -202,6 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=200)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--s3", action="store_true", help="store in an S3 server over HTTP")
     args = parser.parse_args()
     port = args.port or free_port()
 
@@ -217,6 +223,21 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("AWS_STORAGE_BUCKET_NAME", None)
+    s3 = None
+    if args.s3:
+        sys.path.insert(0, str(ROOT))
+        from tests.s3server import S3Server
+
+        s3 = S3Server(work).start()
+        env.update(s3.environment(s3.new_bucket()))
+    try:
+        run_benchmark(args, port, work, env, s3)
+    finally:
+        if s3 is not None:
+            s3.stop()
+
+
+def run_benchmark(args, port, work, env, s3) -> None:
     database = "postgresql" if env.get("DATABASE_URL") else "sqlite"
     if database == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{work / 'db.sqlite3'}"
@@ -264,6 +285,28 @@ def main() -> None:
             raise RuntimeError(f"sign-in failed: {response.status}")
         session.request("GET", f"/en/my/nominations/{code}/")  # warm the worker up
 
+        def upload(path: Path):
+            boundary, length, body = multipart_body(path, "demo.mp4", {})
+            return session.request(
+                "POST",
+                f"/en/my/nominations/{code}/materials/video/upload/",
+                body=body,
+                headers={
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    "Content-Length": str(length),
+                    "Accept": "application/json",
+                    "X-CSRFToken": session.cookies.get("csrftoken", ""),
+                    "Referer": f"http://127.0.0.1:{port}/en/my/nominations/{code}/",
+                },
+            )
+
+        if s3 is not None:
+            warm = work / "warm.mp4"
+            write_sparse_mp4(warm, 16 * MB)
+            response, data = upload(warm)
+            if not json.loads(data).get("ok"):
+                raise RuntimeError(f"warm-up upload refused: {response.status} {data[:200]}")
+
         samples: list[int] = []
         done = threading.Event()
 
@@ -275,20 +318,8 @@ def main() -> None:
         start_rss = server_rss(master)
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        boundary, length, body = multipart_body(video, "demo.mp4", {})
         started = time.perf_counter()
-        response, data = session.request(
-            "POST",
-            f"/en/my/nominations/{code}/materials/video/upload/",
-            body=body,
-            headers={
-                "Content-Type": f"multipart/form-data; boundary={boundary}",
-                "Content-Length": str(length),
-                "Accept": "application/json",
-                "X-CSRFToken": session.cookies.get("csrftoken", ""),
-                "Referer": f"http://127.0.0.1:{port}/en/my/nominations/{code}/",
-            },
-        )
+        response, data = upload(video)
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
@@ -306,6 +337,7 @@ def main() -> None:
                     "rss_growth_mb": round((peak - start_rss) / MB, 1),
                     "samples": len(samples),
                     "database": database,
+                    "storage": "s3 (moto server over HTTP)" if s3 else "file system",
                     "server": "gunicorn, 1 sync worker, DEBUG=0",
                 }
             )

@@ -13,7 +13,6 @@ file-system storage, and streamed in parts to S3 by django-storages.
 
 import logging
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.filenames import clean_file_name
 from core.services import record_event
+from core.storage import STORAGE_ERRORS
 
 from .file_validators import (
     EVIDENCE,
@@ -35,10 +35,6 @@ from .models import Attachment, Nomination
 from .services import NominationError, _check_editable
 
 logger = logging.getLogger(__name__)
-
-# What a failing file store raises while saving: the file system (a full disk, a lost network
-# mount) and django-storages' S3 backend (botocore: endpoint unreachable, request refused).
-STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 
 class MaterialRefused(NominationError):

@@ -55,3 +55,32 @@ def send_state_change_notice(state_change_id: int) -> int:
         )
         sent += 1
     return sent
+
+
+@shared_task
+def check_storage_weekly() -> dict:
+    """The weekly storage scrub (celery beat): re-read every stored file and tell the
+    organisers what was found, each in their own language. Idempotent per day: a repeated run
+    re-checks but e-mails once."""
+    from django.utils import timezone
+
+    from accounts.roles import ORGANISER
+    from core.integrity import scrub_storage
+    from core.storage import STORAGE_ERRORS
+
+    try:
+        report = scrub_storage().as_dict()
+    except STORAGE_ERRORS:
+        report = {"ok": False, "unreachable": True}
+    User = get_user_model()
+    organisers = User.objects.filter(groups__name=ORGANISER, is_active=True).order_by("pk")
+    day = timezone.localdate().isoformat()
+    for user in organisers:
+        queue_email(
+            name="storage_check",
+            to=[user.email],
+            context={"report": report, "recipient": user},
+            language=user.preferred_language,
+            key=f"storage-check:{day}:{user.pk}",
+        )
+    return report

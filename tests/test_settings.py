@@ -73,7 +73,7 @@ def test_production_settings_use_postgres_redis_s3_and_secure_cookies():
     assert shape["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert shape["broker"] == PRODUCTION["REDIS_URL"]
     assert shape["eager"] is False
-    assert shape["storage"] == "storages.backends.s3.S3Storage"
+    assert shape["storage"] == "core.storage.PortalS3Storage"
     assert shape["bucket"] == "wnevc-files"
     assert shape["staticfiles"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert shape["session_cookie_secure"] is True
@@ -191,3 +191,50 @@ def test_an_unknown_value_is_refused_for_every_yes_no_variable():
 
     assert result.returncode != 0
     assert "DEBUG='nope' is not a yes/no value" in result.stderr
+
+
+STORE = """
+from django.conf import settings
+from django.core.files.storage import default_storage
+default_storage._setup()
+print(json.dumps({
+    "frame_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"],
+    "endpoint": default_storage._wrapped.endpoint_url,
+    "public_endpoint": default_storage._wrapped.public_endpoint_url,
+    "expire": default_storage._wrapped.querystring_expire,
+    "part_size": default_storage._wrapped.transfer_config.multipart_chunksize,
+    "parts_in_memory": default_storage._wrapped.transfer_config.max_in_memory_upload_chunks,
+}))
+"""
+
+
+def test_an_internal_store_endpoint_signs_for_the_public_one_which_may_frame_pdfs():
+    shape = python_json(
+        STORE,
+        **PRODUCTION,
+        AWS_S3_ENDPOINT_URL="https://oss-cn-beijing-internal.aliyuncs.com",
+        AWS_S3_PUBLIC_ENDPOINT_URL="https://oss-cn-beijing.aliyuncs.com",
+        FILE_URL_EXPIRE_SECONDS="240",
+    )
+
+    assert shape == {
+        "frame_src": [
+            "'self'",
+            "https://oss-cn-beijing.aliyuncs.com",
+            "https://*.oss-cn-beijing.aliyuncs.com",
+        ],
+        "endpoint": "https://oss-cn-beijing-internal.aliyuncs.com",
+        "public_endpoint": "https://oss-cn-beijing.aliyuncs.com",
+        "expire": 240,
+        "part_size": 5 * 1024 * 1024,
+        "parts_in_memory": 1,
+    }
+
+
+def test_without_object_storage_only_the_portal_may_be_framed():
+    shape = python_json(
+        "from django.conf import settings\n"
+        'print(json.dumps(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"]))'
+    )
+
+    assert shape == ["'self'"]

@@ -536,6 +536,9 @@ class Objection(TimeStampedModel):
     file = models.FileField(_("supporting file"), upload_to=objection_upload_to, blank=True)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     file_content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    # Taken when the file is stored; the storage scrub (core/integrity.py) compares against them.
+    file_size = models.BigIntegerField(_("size"), null=True, blank=True)
+    file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     # Set by the receipt task, so a task handed over twice sends one receipt.
     receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from core import outbox
 from core.i18n import localized
 from core.services import record_event
+from core.storage import STORAGE_ERRORS, measure_upload
 from submissions.models import Category, Edition, Nomination
 from submissions.services import transition
 from submissions.stages import Stage
@@ -300,7 +301,18 @@ def file_objection(
             language=language,
         )
         if file is not None:
-            objection.file.save(file_name or "upload", file, save=False)
+            # Recorded for the storage scrub (core/integrity.py), which re-reads every file.
+            measured = measure_upload(file)
+            objection.file_size, objection.file_sha256 = measured.size, measured.sha256
+            try:
+                objection.file.save(file_name or "upload", file, save=False)
+            except STORAGE_ERRORS as error:
+                raise PublicationError(
+                    _(
+                        "The file could not be stored just now, so the objection was not "
+                        "filed. Please try again in a few minutes."
+                    )
+                ) from error
         objection.save()
         record_event(
             actor=None,

@@ -8,8 +8,10 @@ and the e-mail settings; then the security settings below apply and `check --dep
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from boto3.s3.transfer import TransferConfig
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "submissions",
     "review",
     "voting",
+    "archives",
     "demo",
 ]
 
@@ -176,6 +179,17 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_IMPORTS = ["review.scoring_tasks"]
 # Every morning, experts with unfinished reviews hear 7 and 2 days before the preliminary
 # evaluation closes (each reminder once; see review.scoring_services).
+# Every stored file re-read and compared with its recorded hash; the organisers hear the result.
+CELERY_BEAT_SCHEDULE["check-storage-weekly"] = {
+    "task": "submissions.tasks.check_storage_weekly",
+    "schedule": crontab(day_of_week="sunday", hour=3, minute=0),
+}
+# Edition archives (archives/) are deleted this many days after they are built (deploy.md).
+EDITION_ARCHIVE_DAYS = int(env("EDITION_ARCHIVE_DAYS", "7"))
+CELERY_BEAT_SCHEDULE["expire-edition-archives"] = {
+    "task": "archives.tasks.expire_edition_archives",
+    "schedule": crontab(minute=15),
+}
 CELERY_BEAT_SCHEDULE["review-reminders"] = {
     "task": "review.send_review_reminders",
     "schedule": crontab(hour=9, minute=0),
@@ -192,19 +206,39 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = None  # Private files are never served by URL; downloads pass a permission check.
 
+# A permitted download with object storage is a redirect to a presigned URL valid this long
+# (core/storage.py): long enough to start a 200 MB download, too short to pass around.
+FILE_URL_EXPIRE_SECONDS = int(env("FILE_URL_EXPIRE_SECONDS", "300"))
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+# Uploads go to the object store in 5 MB parts (S3's smallest) with one part read into memory
+# at a time: boto3's default reads ahead ten, 80 MB more per upload in flight. Measured by
+# benchmarks/upload_memory.py --s3: 12 MB growth on a 200 MB upload (22 MB with two parts).
+UPLOAD_TRANSFER_CONFIG = TransferConfig(
+    multipart_threshold=8 * 1024 * 1024,
+    multipart_chunksize=5 * 1024 * 1024,
+    max_concurrency=2,
+)
+UPLOAD_TRANSFER_CONFIG.max_in_memory_upload_chunks = 1
+# The store's address as browsers reach it, when the servers use an internal one (an OSS/COS
+# internal endpoint, a private network): presigned URLs are signed for this host.
+AWS_S3_PUBLIC_ENDPOINT_URL = env("AWS_S3_PUBLIC_ENDPOINT_URL") or None
 if AWS_STORAGE_BUCKET_NAME:
     DEFAULT_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "core.storage.PortalS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "public_endpoint_url": AWS_S3_PUBLIC_ENDPOINT_URL,
             "region_name": env("AWS_S3_REGION_NAME") or None,
             "access_key": env("AWS_ACCESS_KEY_ID") or None,
             "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
             "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": FILE_URL_EXPIRE_SECONDS,
             "file_overwrite": False,
+            "transfer_config": UPLOAD_TRANSFER_CONFIG,
         },
     }
 else:
@@ -335,6 +369,18 @@ if not DEBUG:
     if not SECURE_SSL_REDIRECT:
         SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
+
+def _store_origin() -> list[str]:
+    endpoint = AWS_S3_PUBLIC_ENDPOINT_URL or env("AWS_S3_ENDPOINT_URL")
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    if not endpoint:
+        # Amazon S3 itself; virtual-hosted URLs name the bucket in the host.
+        return ["https://*.amazonaws.com"]
+    parts = urlsplit(endpoint)
+    return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+
+
 # Content Security Policy: everything is served by the portal itself (no CDN; it must work
 # from mainland China), and no inline script or style is allowed.
 CONTENT_SECURITY_POLICY = {
@@ -345,7 +391,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "frame-src": [SELF],
+        # The expert's in-page PDF viewer frames a file; with object storage its redirect
+        # leads to the store, whose public origin is then allowed too (only for frames).
+        "frame-src": [SELF, *_store_origin()],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("review/", include("review.scoring_urls")),
     path("", include("voting.publication_urls")),
     path("final/", include("voting.urls")),
+    path("archives/", include("archives.urls")),
     path("", include("submissions.urls")),
     prefix_default_language=True,
 )

@@ -9,7 +9,7 @@ anyone else gets 404, so an entry's existence does not leak. Scores are kept as 
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.rules import is_organiser
 from core.filenames import clean_file_name
+from core.storage import file_response
 from submissions.models import Attachment, Edition, Nomination
 
 from ..models import Review
@@ -250,22 +251,20 @@ def _attachment_or_404(request, code, pk) -> Attachment:
     return attachment
 
 
-def _file_response(attachment: Attachment, *, inline: bool) -> FileResponse:
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
+def _file_response(request, attachment: Attachment, *, inline: bool):
+    return file_response(
+        attachment.file,
+        request=request,
         filename=clean_file_name(attachment.original_name or attachment.file.name),
-        content_type=attachment.content_type or "application/octet-stream",
+        content_type=attachment.content_type,
+        inline=inline,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
 @require_GET
 def attachment_download(request, code, pk):
-    return _file_response(_attachment_or_404(request, code, pk), inline=False)
+    return _file_response(request, _attachment_or_404(request, code, pk), inline=False)
 
 
 @login_required
@@ -275,4 +274,4 @@ def attachment_download(request, code, pk):
 def attachment_inline(request, code, pk):
     """A PDF shown inside the entry page (framed by this site only). Other kinds download."""
     attachment = _attachment_or_404(request, code, pk)
-    return _file_response(attachment, inline=attachment.content_type == "application/pdf")
+    return _file_response(request, attachment, inline=attachment.content_type == "application/pdf")

@@ -8,7 +8,8 @@ is; on success the materials section is replaced in place. Without JavaScript th
 normally and come back to the page with a message.
 
 Downloads pass the permission check (owner organisation or organiser; anyone else 404) and are
-always sent as attachments with nosniff: MEDIA_URL is None, no file has a public address.
+always sent as attachments with nosniff: MEDIA_URL is None, no file has a public address. With
+object storage the permitted download is a redirect to a presigned URL (core/storage.py).
 """
 
 import io
@@ -27,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from core.filenames import clean_file_name
+from core.storage import file_response
 
 from ..file_validators import KIND_LABELS, upload_limits
 from ..materials import (
@@ -248,16 +250,14 @@ def download(request, code, pk):
     attachment = get_object_or_404(Attachment, pk=pk, nomination=nomination)
     if not attachment.file:
         raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    # Streamed here, or with object storage a redirect to a short-lived signed URL.
+    return file_response(
+        attachment.file,
+        request=request,
         # Names stored before they were cleaned are cleaned on the way out (core/filenames.py).
         filename=clean_file_name(attachment.original_name or attachment.file.name),
-        content_type=attachment.content_type or "application/octet-stream",
+        content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from core.models import AuditEvent
 from submissions.models import Attachment, Nomination
+from tests.faults.processes import free_port
 from tests.htmlparse import find_all, find_one
 from tests.submissions import samples
 from tests.submissions.conftest import url
@@ -18,9 +19,30 @@ from tests.submissions.conftest import url
 pytestmark = pytest.mark.faults
 
 FAILING_STORES = [
-    "tests.faults.storages.FullDiskStorage",
-    "tests.faults.storages.UnreachableObjectStorage",
+    {"BACKEND": "tests.faults.storages.FullDiskStorage"},
+    {"BACKEND": "tests.faults.storages.UnreachableObjectStorage"},
+    # The real S3 backend over HTTP, pointed at a port where no store listens any more.
+    "s3-unreachable",
 ]
+
+
+def _s3_nobody_listens() -> dict:
+    from botocore.config import Config
+
+    from tests.s3server import S3Server
+
+    server = S3Server.__new__(S3Server)
+    server.port = free_port()
+    return server.storages(
+        "wnevc-files",
+        client_config=Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            connect_timeout=1,
+            retries={"max_attempts": 2},
+        ),
+    )
+
 
 MESSAGES = {
     "en": (
@@ -33,7 +55,8 @@ MESSAGES = {
 
 @pytest.fixture(params=FAILING_STORES)
 def failing_storage(request, settings, tmp_path):
-    stores = {**settings.STORAGES, "default": {"BACKEND": request.param}}
+    store = _s3_nobody_listens() if request.param == "s3-unreachable" else request.param
+    stores = {**settings.STORAGES, "default": store}
     with override_settings(STORAGES=stores, MEDIA_ROOT=tmp_path / "media"):
         yield tmp_path / "media"
 
@@ -95,3 +118,37 @@ def test_without_javascript_the_form_comes_back_with_the_message_and_every_text(
     assert nomination.summary_en in response.content.decode()
     assert snapshot(nomination) == before
     assert list(Attachment.objects.filter(nomination=nomination)) == []
+
+
+# --- downloads while the object store cannot be reached ----------------------------------------
+
+DOWNLOAD_MESSAGES = {
+    "en": "The file store cannot be reached at the moment; nothing is lost.",
+    "zh-hans": "暂时无法连接文件存储，文件不会因此丢失。",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_download_while_the_store_is_unreachable_says_so_and_gives_no_url(
+    client, nomination, nominator, s3_server, settings, language
+):
+    from django.core.files.base import ContentFile
+
+    from tests.factories import AttachmentFactory
+
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storages(bucket)}
+    attachment = AttachmentFactory(
+        nomination=nomination, file=ContentFile(samples.pdf_bytes(), name="r.pdf")
+    )
+    settings.STORAGES = {**settings.STORAGES, "default": _s3_nobody_listens()}
+    client.force_login(nominator)
+
+    response = client.get(
+        url("submissions:attachment_download", language, code=nomination.code, pk=attachment.pk)
+    )
+
+    assert response.status_code == 503
+    assert "Location" not in response
+    assert DOWNLOAD_MESSAGES[language] in response.content.decode()
+    assert bucket not in response.content.decode()

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["core", "accounts", "submissions", "review", "voting", "demo", "wnevc"]
+PACKAGES = ["core", "accounts", "submissions", "review", "voting", "archives", "demo", "wnevc"]
 
 
 def run_bandit() -> dict:

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from archives.models import EditionArchive
 from review.models import AssignmentRun, Conflict
 from submissions.models import Attachment, Recommendation
 from tests.factories import AttachmentFactory, OrganisationFactory, UserFactory
@@ -72,6 +73,7 @@ class World:
     objection: object
     edition: object
     users: dict
+    archive: object
 
 
 @pytest.fixture
@@ -139,6 +141,14 @@ def world(db):
         ),
         edition=edition,
         users=users,
+        archive=EditionArchive.objects.create(
+            edition=edition,
+            state=EditionArchive.State.READY,
+            file=ContentFile(b"PK\x05\x06" + bytes(18), name="archive.zip"),
+            size=22,
+            sha256="0" * 64,
+            expires_at=timezone.now() + timedelta(days=7),
+        ),
     )
 
 
@@ -187,6 +197,8 @@ RULES = {
     ),
     "scoring:shortlist": (lambda w: {"code": "cutting_edge"}, ORGANISER),
     "scoring:finalists": (lambda w: {"code": "cutting_edge"}, ORGANISER),
+    # Downloading asks organisers for their second factor again (a redirect, not a 404).
+    "archives:archive_download": (lambda w: {"pk": w.archive.pk}, ORGANISER),
     "publication:objection_detail": (lambda w: {"pk": w.objection.pk}, ORGANISER),
     "publication:objection_file": (lambda w: {"pk": w.objection.pk}, ORGANISER),
     "publication:remove_winner": (lambda w: {"pk": w.objection.pk}, ORGANISER),

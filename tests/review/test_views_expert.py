@@ -2,6 +2,7 @@
 reach them (404 for everyone else), no peek at others' scores, the window's boundary."""
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -137,6 +138,33 @@ def test_the_pdf_is_framed_by_this_site_only(client, world):
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert response["Content-Type"] == "application/pdf"
     assert 'class="pdf-viewer"' in page.content.decode()
+
+
+@time_machine.travel(DURING, tick=False)
+def test_with_object_storage_the_framed_pdf_is_a_signed_inline_url(client, s3_bucket, world):
+    client.force_login(world["assigned"].user)
+
+    response = client.get(
+        url("scoring:attachment_inline", code=world["nomination"].code, pk=world["pdf"].pk)
+    )
+
+    assert response.status_code == 302
+    signed = parse_qs(urlsplit(response["Location"]).query)
+    assert signed["response-content-disposition"][0].startswith("inline; filename=")
+    assert signed["response-content-type"] == ["application/pdf"]
+    assert urlsplit(response["Location"]).path == f"/{s3_bucket}/{world['pdf'].file.name}"
+
+
+@time_machine.travel(DURING, tick=False)
+def test_with_object_storage_a_conflicted_expert_sees_no_url(client, s3_bucket, world):
+    client.force_login(world["conflicted"].user)
+
+    response = client.get(
+        url("scoring:attachment_inline", code=world["nomination"].code, pk=world["pdf"].pk)
+    )
+
+    assert response.status_code == 404
+    assert "Location" not in response
 
 
 # --- Dashboard ------------------------------------------------------------------------------

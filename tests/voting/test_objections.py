@@ -1,7 +1,9 @@
 """Filing an objection on the public notice: a valid one, the honeypot, the minimum fill time,
 the per-IP rate limit, a bad file; and the objector's receipt in the page's language."""
 
+import hashlib
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -194,6 +196,63 @@ def test_a_pdf_is_kept_and_only_organisers_download_it(client, notice, organiser
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
     assert "attachment" in download["Content-Disposition"]
+
+
+def test_the_files_size_and_sha256_are_recorded_for_the_storage_scrub(client, notice):
+    data = form_data(file=SimpleUploadedFile("证据.pdf", PDF, "application/pdf"))
+
+    client.post(url("publication:objection", "en"), data)
+
+    objection = Objection.objects.get()
+    assert (objection.file_size, objection.file_sha256) == (
+        len(PDF),
+        hashlib.sha256(PDF).hexdigest(),
+    )
+    with objection.file.open("rb") as stored:
+        assert stored.read() == PDF
+
+
+def test_with_object_storage_organisers_get_a_signed_url_and_others_none(
+    client, notice, organiser, s3_bucket
+):
+    data = form_data(file=SimpleUploadedFile("证据.pdf", PDF, "application/pdf"))
+    client.post(url("publication:objection", "en"), data)
+    objection = Objection.objects.get()
+    file_url = url("publication:objection_file", "en", pk=objection.pk)
+
+    anonymous = client.get(file_url)
+    client.force_login(organiser)
+    download = client.get(file_url)
+
+    assert s3_bucket not in anonymous["Location"]
+    assert download.status_code == 302
+    signed = parse_qs(urlsplit(download["Location"]).query)
+    assert signed["response-content-disposition"] == [
+        "attachment; filename*=utf-8''%E8%AF%81%E6%8D%AE.pdf"
+    ]
+    assert urlsplit(download["Location"]).path == f"/{s3_bucket}/{objection.file.name}"
+
+
+def test_an_unreachable_store_keeps_the_objection_unfiled_and_the_text_kept(
+    client, notice, s3_server, settings
+):
+    from tests.faults.processes import free_port
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_server.storages(
+            "wnevc-files", endpoint_url=f"http://127.0.0.1:{free_port()}"
+        ),
+    }
+    data = form_data(file=SimpleUploadedFile("证据.pdf", PDF, "application/pdf"))
+
+    response = client.post(url("publication:objection", "zh-hans"), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "文件暂时无法存储，异议未提交。请几分钟后重试。" in page
+    assert "该技术的核心专利存在权属争议。" in page
+    assert Objection.objects.count() == 0
 
 
 def test_no_form_outside_the_notice(client, notice_over):

@@ -6,13 +6,14 @@ Organisers only: anyone else signed in gets 404, anyone signed out is sent to si
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.filenames import clean_file_name
+from core.storage import file_response
 from submissions.models import Category
 
 from .. import publication, runoffs, services
@@ -165,14 +166,12 @@ def objection_file(request, pk: int):
     objection = _objection(pk)
     if not objection.file:
         raise Http404
-    response = FileResponse(
-        objection.file.open("rb"),
-        as_attachment=True,
+    return file_response(
+        objection.file,
+        request=request,
         filename=clean_file_name(objection.file_name or objection.file.name),
-        content_type=objection.file_content_type or "application/octet-stream",
+        content_type=objection.file_content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @organiser_required
