@@ -233,7 +233,12 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def results_book(request, year: int):
     edition, pub = _published(year)
-    content = pdf.results_book_pdf(edition, publication.proposed_results(edition, pub), pub)
+    content = pdf.results_book_pdf(
+        edition,
+        publication.proposed_results(edition, pub),
+        pub,
+        place_decisions=publication.place_decisions_data(edition),
+    )
     return _pdf_response(content, f"wnevc-results-{year}.pdf")
 
 
