@@ -750,6 +750,7 @@ def bulletin_rounds(edition: Edition) -> list[bulletin_module.RoundRecord]:
                 items=list(result.get("items", [])),
                 recused=dict(result.get("recused", {})),
                 ballots=[(b.tracker, b.choices) for b in queries.shuffled_ballots(r)],
+                voided_reason=str(result.get("voided_reason", "")),
             )
         )
     return records
