@@ -142,3 +142,10 @@ def test_the_results_book_without_objections_shows_no_such_section(client, publi
     assert "Removed after an upheld objection" not in text
     assert "Vacant places" not in text
     assert "Stays a winner" not in text
+
+
+def test_the_results_page_lists_a_removal_once_with_its_reasons(client, changed):
+    page = client.get(url("publication:results", "en", year=2031)).content.decode()
+
+    assert page.count('data-code="2031-CE-002"') == 1
+    assert "抄袭已查实。Plagiarism proven." in page

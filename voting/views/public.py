@@ -153,7 +153,8 @@ def _page_rows(edition, pub) -> list[dict]:
             "name": localized(entry.category, "name"),
             "quota": entry.category.winners_quota,
             "winners": [row(n) for n in entry.winners],
-            "finalists": [row(n) for n in entry.finalists],
+            # A removed winner is listed with its reasons, not again as an ordinary finalist.
+            "finalists": [row(n) for n in entry.finalists if n not in entry.removed],
             "removed": [{**row(n), "reasons": reasons} for n, reasons in entry.removals],
             "kept": [{**row(n), "reasons": reasons} for n, reasons in entry.kept],
             "vacant": entry.vacant,
