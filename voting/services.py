@@ -603,7 +603,7 @@ def void_round(*, round: BallotRound, actor, reason: str) -> BallotRound:
             "void": True,
             "voided_reason": reason,
             "cast": cast,
-            "quorum_needed": 0,
+            "quorum_needed": tally.quorum_needed(rules.eligible, rules.quorum),
             "counts": [],
             "winners": [],
             "runoff": None,

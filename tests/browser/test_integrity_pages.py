@@ -1,9 +1,10 @@
 """The pages of issue 9 on a phone and on a desk, in both languages (screenshots under
 WNEVC_SHOTS/integrity/): the teller's secret, the count with an error, an organiser's round in
-each state (open with tellers and a late conflict, awaiting the count, closed with an unfilled
-place, the vacancy run-off form), the publication dashboard with an upheld objection awaiting
-its consequence, the objection's page, the public notice and results with a removal and a
-vacancy, the shortlist acknowledgement on the ranking page, and the admin as an organiser.
+each state (open with tellers and a late conflict, awaiting the count, voided before the count,
+closed with an unfilled place, the vacancy run-off form), the publication dashboard with an
+upheld objection awaiting its consequence, the objection's page, the public notice and results
+with a removal and a vacancy, the shortlist acknowledgement on the ranking page, and the admin
+as an organiser.
 
 Each page, at 390 px, must be no wider than the screen (no sideways scrolling)."""
 
@@ -16,9 +17,10 @@ from django.utils import timezone
 
 from review.services import add_conflict
 from submissions.models import Nomination
-from tests.factories import UserFactory
+from tests.factories import CategoryFactory, UserFactory
 from tests.review.scoring_helpers import assign, make_entry, make_expert, preliminary_edition
 from tests.voting import tellers
+from tests.voting.factories import finalist
 from voting import publication, runoffs, services
 from voting.models import PlaceDecision
 
@@ -139,6 +141,24 @@ def test_the_integrity_pages_fit_a_phone_in_both_languages(open_tab, edition, co
         form.locator("button[type=submit]").click()
         counter.get_by_test_id("count-error").wait_for()
         shooter.shoot(counter, "count-error", language)
+
+    # A second category whose round is voided before its count, then held again and certified.
+    other = CategoryFactory(edition=edition, code="innovative", winners_quota=1)
+    for number in (1, 2):
+        finalist(other, code=f"2031-IN-00{number}", title_zh=f"创新技术{number}号")
+    voided = tellers.open_round(
+        edition=edition, category=other, actor=organiser, closes_at=in_an_hour()
+    )
+    services.cast_ballot(round=voided, voter=committee["A"], choices=["2031-IN-001"])
+    voided = services.void_round(
+        round=voided, actor=organiser, reason="委员B在投票开启后与2031-IN-001的申报单位建立合作。"
+    )
+    shooter.visit(secretariat, "round-voided", f"/final/organiser/rounds/{voided.pk}/")
+    again = tellers.rerun_round(round=voided, actor=organiser, closes_at=in_an_hour())
+    for expert in members:
+        services.cast_ballot(round=again, voter=expert, choices=["2031-IN-001"])
+    tellers.close_round(round=again, actor=organiser)
+    services.certify_round(round=again, actor=organiser)
 
     tellers.count(round, actor=organiser)
     shooter.visit(secretariat, "round-closed-unfilled", f"/final/organiser/rounds/{round.pk}/")

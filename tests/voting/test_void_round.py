@@ -157,6 +157,8 @@ def test_the_organiser_voids_the_round_from_its_page(client, late, organiser):
     page = client.get(url("voting:organiser_round", "zh-hans", pk=late.pk)).content.decode()
     assert "该轮投票在计票前已作废" in page and REASON in page
     assert 'data-testid="rerun-form"' in page
+    # Nothing was counted: no result table with empty rows.
+    assert 'data-testid="result-table"' not in page
 
 
 def test_voiding_without_a_reason_is_refused_in_chinese_and_keeps_the_round(
