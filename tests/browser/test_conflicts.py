@@ -11,8 +11,8 @@ from review.models import Assignment, Conflict
 from review.services import add_conflict
 from tests.factories import PASSWORD, UserFactory
 from tests.review.committee_helpers import committee_edition, make_entry, make_expert, url
+from tests.voting import tellers
 from tests.voting.factories import ExpertFactory, finalist
-from voting import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +58,7 @@ def test_the_round_page_flags_a_late_conflict_on_a_phone_in_chinese(browser, liv
     items = [finalist(category, code=f"2031-CE-00{i}") for i in (1, 2)]
     committee = [ExpertFactory(edition=edition, name_zh=f"委员{c}") for c in "甲乙"]
     organiser = UserFactory(roles=["organiser"], preferred_language="zh-hans")
-    round = services.open_round(
+    round = tellers.open_round(
         edition=edition,
         category=category,
         actor=organiser,
