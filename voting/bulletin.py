@@ -40,6 +40,10 @@ continues. "place_decisions" lists the committee's decisions on unfilled or free
 or a run-off) with their reasons. These keys were added in 2026; a recount of an older bulletin
 reads them as absent.
 
+A round voided by the committee's decision before its count (for a conflict recorded after it
+opened; docs/conflicts.md) says why in "voided_reason", is void whatever its turnout, and lists
+no ballots: they were deleted unread with the round's key. The round held again follows it.
+
 `voting.tally.tally` implements steps 1–3; it imports only the standard library.
 """
 
@@ -71,6 +75,7 @@ class RoundRecord:
     ballots: Sequence[tuple[str, Sequence[str]]]  # (tracker, choices)
     kind: str = "main"  # main, tie_runoff or vacancy_runoff
     parent: int | None = None  # the number of the round a run-off continues
+    voided_reason: str = ""  # set when the round was voided by decision before its count
 
 
 def build_bulletin(
@@ -101,6 +106,8 @@ def build_bulletin(
                     for code in sorted(record.items)
                 ],
                 "ballots": ballots,
+                # Only on a round voided by decision, so older bulletins keep their shape.
+                **({"voided_reason": record.voided_reason} if record.voided_reason else {}),
             }
         )
     return {"year": year, "rounds": out}
@@ -136,6 +143,26 @@ def recount(bulletin: Mapping) -> dict:
     for entry in bulletin.get("rounds", []):
         rules = round_rules(entry)
         ballots = [list(b["choices"]) for b in entry.get("ballots", [])]
+        if entry.get("voided_reason"):
+            # Voided by decision before its count: void whatever its turnout, and no ballot
+            # may be published for it (they were deleted unread).
+            if ballots:
+                raise BulletinError(
+                    f"round {entry.get('category')} {entry.get('number')}: "
+                    "voided before its count but lists ballots"
+                )
+            rounds.append(
+                {
+                    "category": entry["category"],
+                    "number": entry.get("number"),
+                    "cast": 0,
+                    "void": True,
+                    "winners": [],
+                    "runoff": None,
+                }
+            )
+            winners.setdefault(entry["category"], [])
+            continue
         try:
             result = tally.tally(rules, ballots)
         except tally.InvalidBallot as error:

@@ -181,3 +181,14 @@ class PlaceDecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class VoidRoundForm(forms.Form):
+    """Voiding an uncounted round, for a recorded reason (voting.services.void_round)."""
+
+    reason = forms.CharField(
+        label=_("Reason for voiding the round (published in the ballot bulletin)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for voiding the round.")},
+    )

@@ -135,8 +135,33 @@ def _entry_block(number: int, nomination, styles: _Styles, *, winner: bool) -> K
     return KeepTogether([table, Spacer(1, 3 * mm)])
 
 
-def results_book_pdf(edition, results, publication) -> bytes:
-    """All winners (with their summaries) and the other finalists, per category."""
+def _note(label_zh: str, label_en: str, text: str, styles: _Styles) -> Table:
+    """A framed note under an entry or a heading: what an objection or a decision changed."""
+    cells = [_p(f"{label_zh} / {label_en}", styles.meta)]
+    if text:
+        cells.append(_p(text, styles.body))
+    table = Table([[cells]], colWidths=[170 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return table
+
+
+def results_book_pdf(edition, results, publication, place_decisions=()) -> bytes:
+    """All winners (with their summaries) and the other finalists, per category.
+
+    Like the results page and the open data, the book also shows what the objections and the
+    committee changed: a winner kept after an upheld objection (with the reasons), the winners
+    removed (with the reasons), and the places left vacant (with the committee's reasons).
+    `place_decisions` are `voting.publication.place_decisions_data` rows.
+    """
     font, _embedded = register_font()
     styles = _Styles(font)
     published_zh, published_en = _date_pair(publication.published_at)
@@ -165,17 +190,66 @@ def results_book_pdf(edition, results, publication) -> bytes:
                 styles.subsection,
             )
         )
+        kept = dict(entry.kept)
         for number, nomination in enumerate(entry.winners, 1):
             story.append(_entry_block(number, nomination, styles, winner=True))
-        if entry.finalists:
+            if nomination in kept:
+                story.append(
+                    KeepTogether(
+                        [
+                            _note(
+                                "异议成立但仍保留入选，理由",
+                                "Stays a winner despite an upheld objection; reasons",
+                                kept[nomination],
+                                styles,
+                            ),
+                            Spacer(1, 3 * mm),
+                        ]
+                    )
+                )
+        if entry.vacant:
+            reasons = [
+                d["reason"]
+                for d in place_decisions
+                if d["category"] == category.code and d["decision"] == "vacant" and d["reason"]
+            ]
             story.append(
                 _p(
-                    f"{NOMINATION_ZH}（{len(entry.finalists)}项） / "
-                    f"{NOMINATION_EN} ({len(entry.finalists)})",
+                    f"空缺名额（{entry.vacant}个） / Vacant places ({entry.vacant})",
                     styles.subsection,
                 )
             )
-            for number, nomination in enumerate(entry.finalists, 1):
+            story.append(
+                _note(
+                    f"{category.winners_quota} 个名额中有 {entry.vacant} 个空缺",
+                    f"{entry.vacant} of {category.winners_quota} places left vacant",
+                    "\n".join(reasons),
+                    styles,
+                )
+            )
+        if entry.removals:
+            story.append(
+                _p(
+                    f"因异议成立而撤销（{len(entry.removals)}项） / "
+                    f"Removed after an upheld objection ({len(entry.removals)})",
+                    styles.subsection,
+                )
+            )
+            for number, (nomination, reasons) in enumerate(entry.removals, 1):
+                story.append(_entry_block(number, nomination, styles, winner=False))
+                story.append(_note("撤销理由", "Reasons for the removal", reasons, styles))
+                story.append(Spacer(1, 3 * mm))
+        # A removed winner is listed above with its reasons, not as an ordinary finalist.
+        removed = set(entry.removed)
+        finalists = [n for n in entry.finalists if n not in removed]
+        if finalists:
+            story.append(
+                _p(
+                    f"{NOMINATION_ZH}（{len(finalists)}项） / {NOMINATION_EN} ({len(finalists)})",
+                    styles.subsection,
+                )
+            )
+            for number, nomination in enumerate(finalists, 1):
                 story.append(_entry_block(number, nomination, styles, winner=False))
         story.append(PageBreak())
     if story and isinstance(story[-1], PageBreak):

@@ -672,22 +672,66 @@ CSV_COLUMNS = (
     "organisation_en",
     "direction",
     "approvals",
+    # Added for issue 9, after the first nine so that readers of the older file keep working:
+    # the objection behind a removal (or behind a winner kept), its published reasons, and for
+    # a "vacant" row the number of places left empty.
+    "objection",
+    "reasons",
+    "places",
 )
 
 
 def results_rows(data: dict) -> list[list]:
-    """The rows of `/results/<year>.csv`: one per winner or finalist, flattened."""
+    """The rows of `/results/<year>.csv`, flattened from `results_data`.
+
+    Per category: the winners ("winner", with the objection and reasons when one was kept after
+    an upheld objection), the finalists not selected ("finalist"), the winners removed after an
+    upheld objection ("removed", with the objection and the reasons), and one "vacant" row when
+    places stay empty (the number of places, and the committee's reasons if it decided so).
+    """
+    entry_keys = CSV_COLUMNS[2:9]
     rows = []
     for category in data["categories"]:
-        for outcome in ("winners", "finalists"):
-            for entry in category[outcome]:
-                rows.append(
-                    [
-                        category["code"],
-                        "winner" if outcome == "winners" else "finalist",
-                        *(entry[key] for key in CSV_COLUMNS[2:]),
-                    ]
-                )
+        code = category["code"]
+        kept = {k["code"]: k for k in category.get("kept_after_objection", [])}
+        removed = category.get("removed", [])
+        removed_codes = {r["code"] for r in removed}
+        for entry in category["winners"]:
+            detail = kept.get(entry["code"], {})
+            rows.append(
+                [
+                    code,
+                    "winner",
+                    *(entry[key] for key in entry_keys),
+                    detail.get("objection", ""),
+                    detail.get("reasons", ""),
+                    "",
+                ]
+            )
+        for entry in category["finalists"]:
+            # A removed winner is not an ordinary finalist: it has its own row below.
+            if entry["code"] in removed_codes:
+                continue
+            rows.append([code, "finalist", *(entry[key] for key in entry_keys), "", "", ""])
+        for entry in removed:
+            rows.append(
+                [
+                    code,
+                    "removed",
+                    *(entry[key] for key in entry_keys),
+                    entry.get("objection", ""),
+                    entry.get("reasons", ""),
+                    "",
+                ]
+            )
+        vacant = category.get("vacant_places", 0)
+        if vacant:
+            reasons = "; ".join(
+                d["reason"]
+                for d in category.get("place_decisions", [])
+                if d["decision"] == "vacant" and d["reason"]
+            )
+            rows.append([code, "vacant", *([""] * len(entry_keys)), "", reasons, vacant])
     return rows
 
 
@@ -718,6 +762,7 @@ def bulletin_rounds(edition: Edition) -> list[bulletin_module.RoundRecord]:
                 items=list(result.get("items", [])),
                 recused=dict(result.get("recused", {})),
                 ballots=[(b.tracker, b.choices) for b in queries.shuffled_ballots(r)],
+                voided_reason=str(result.get("voided_reason", "")),
             )
         )
     return records

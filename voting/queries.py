@@ -238,15 +238,21 @@ class LateConflict:
 
 
 # Rounds whose recusals were frozen: a conflict recorded since cannot reach their ballots.
-_FROZEN_STATES = (RoundState.OPEN, RoundState.CLOSED, RoundState.CERTIFIED)
+_FROZEN_STATES = (
+    RoundState.OPEN,
+    RoundState.AWAITING_COUNT,
+    RoundState.CLOSED,
+    RoundState.CERTIFIED,
+)
 
 
 def late_conflicts(round: BallotRound) -> list[LateConflict]:
     """The round's late conflicts, one row per member and item (one query).
 
     A sealed ballot carries no voter, so a late conflict cannot take anything out of it: the
-    rule (docs/conflicts.md) is that the committee re-runs each item flagged here in a new
-    round, which freezes its recusals again with the conflict in them.
+    rule (docs/conflicts.md) is that before the count the round is voided with the reason and
+    held again (its recusals frozen afresh with the conflict in them); after the count the
+    result stands and the objection procedure covers the item.
     """
     if round.state not in _FROZEN_STATES:
         return []

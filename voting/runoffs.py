@@ -50,13 +50,24 @@ def vacancy_runoff_items(round: BallotRound) -> list[Nomination]:
     """The items that take part in a vacancy run-off for places of `round`, by its approvals."""
     result = round.result or {}
     scores = {c["code"]: c["score"] for c in result.get("counts", [])}
-    taken = _taken_codes(round.category)
-    codes = [c for c in result.get("items", []) if c not in taken]
-    items = list(
-        Nomination.objects.filter(
-            category=round.category, code__in=codes, state=NominationState.FINALIST
-        )
+    # A round not yet certified has winners (and tied items) of its own that _taken_codes,
+    # which reads certified rounds, does not know yet: they do not run for the vacancy either.
+    taken = (
+        set(_taken_codes(round.category))
+        | set(result.get("winners", []))
+        | set((result.get("runoff") or {}).get("items", []))
     )
+    # Taken codes are left out after the query, so that the page makes the same queries
+    # whether or not any item is left (an empty IN makes none).
+    items = [
+        n
+        for n in Nomination.objects.filter(
+            category=round.category,
+            code__in=result.get("items", []),
+            state=NominationState.FINALIST,
+        )
+        if n.code not in taken
+    ]
     items.sort(key=lambda n: (-scores.get(n.code, 0), n.code))
     return items
 

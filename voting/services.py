@@ -565,6 +565,74 @@ def count_round(*, round: BallotRound, actor, secrets: Sequence[str]) -> BallotR
     return locked
 
 
+def void_round(*, round: BallotRound, actor, reason: str) -> BallotRound:
+    """Void an open round, or a closed one not yet counted, for a recorded reason.
+
+    The one way to act on a conflict recorded after a round opened (docs/conflicts.md): a sealed
+    ballot carries no voter, so the late-conflicted member's choice cannot be taken out of it;
+    the round is voided as a whole and held again (rerun_round), whose voter list and recusals
+    are frozen afresh with the conflict in them. Only before the count: nobody, the organisers
+    included, knows the result yet, so voiding cannot be used to undo a result one dislikes.
+    After the count the result stands and the objection procedure covers the item.
+
+    Nothing is discarded secretly: in one transaction the sealed ballots are deleted unread
+    together with the round's key and its wraps (so no one can ever open them), the turnout
+    (who cast) is kept, the round records the reason and what it had (eligible, recusals, cast),
+    the bulletin lists it as void with the reason, and an audit event names the actor.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise RoundStateError(_("Give the reason for voiding the round."))
+    with transaction.atomic():
+        locked = BallotRound.objects.select_for_update().get(pk=round.pk)
+        if locked.state not in (RoundState.OPEN, RoundState.AWAITING_COUNT):
+            raise RoundStateError(
+                _("Only an open round, or a closed one not yet counted, can be voided.")
+            )
+        rules = queries.round_rules(locked, with_recused=True)
+        cast = locked.casts.count()
+        previous = locked.state
+        # Deleted unread: the key goes with the ballots, so no pair of tellers can open them.
+        discarded = locked.sealed_ballots.count() + locked.ballots.count()
+        locked.sealed_ballots.all().delete()
+        locked.ballots.all().delete()
+        KeyWrap.objects.filter(round=locked).delete()
+        RoundKey.objects.filter(round=locked).delete()
+        now = timezone.now()
+        locked.result = {
+            "void": True,
+            "voided_reason": reason,
+            "cast": cast,
+            "quorum_needed": tally.quorum_needed(rules.eligible, rules.quorum),
+            "counts": [],
+            "winners": [],
+            "runoff": None,
+            "items": list(rules.items),
+            "eligible": rules.eligible,
+            "recused": dict(sorted(rules.recused.items())),
+            "method": rules.method,
+            "quota": rules.quota,
+            "quorum": str(rules.quorum),
+            "threshold": str(rules.threshold),
+        }
+        locked.state = RoundState.VOID
+        locked.closed_at = locked.closed_at or now
+        locked.save(update_fields=["result", "state", "closed_at", "updated_at"])
+        record_event(
+            actor=actor,
+            action="voting.round_voided_by_decision",
+            obj=locked,
+            details={
+                "reason": reason,
+                "was": previous,
+                "cast": cast,
+                "discarded_unread": discarded,
+                "eligible": rules.eligible,
+            },
+        )
+    return locked
+
+
 def close_due_rounds(*, now: datetime | None = None) -> list[int]:
     """Close every open round whose window has ended (the beat task). Idempotent."""
     now = now or timezone.now()

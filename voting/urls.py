@@ -21,6 +21,7 @@ urlpatterns = [
         "organiser/rounds/<int:pk>/certify/", organiser.organiser_certify, name="organiser_certify"
     ),
     path("organiser/rounds/<int:pk>/runoff/", organiser.organiser_runoff, name="organiser_runoff"),
+    path("organiser/rounds/<int:pk>/void/", organiser.organiser_void, name="organiser_void"),
     path("organiser/rounds/<int:pk>/rerun/", organiser.organiser_rerun, name="organiser_rerun"),
     path(
         "organiser/place-decisions/<int:pk>/runoff/",

@@ -30,7 +30,6 @@ from tests.review.scoring_helpers import (
 )
 from tests.voting import tellers
 from tests.voting.factories import finalist
-from voting import services
 from voting.models import Objection, PlaceDecision
 
 PERSONAS = (
@@ -213,6 +212,7 @@ RULES = {
     "voting:organiser_certify": (lambda w: {"pk": w.round.pk}, ORGANISER),
     "voting:organiser_runoff": (lambda w: {"pk": w.round.pk}, ORGANISER),
     "voting:organiser_rerun": (lambda w: {"pk": w.round.pk}, ORGANISER),
+    "voting:organiser_void": (lambda w: {"pk": w.round.pk}, ORGANISER),
     # The round's tellers (made apart, not personas) and the secretariat.
     "voting:teller_count": (lambda w: {"pk": w.round.pk}, ORGANISER),
     "submissions:nomination_detail": (lambda w: {"code": w.nomination_a.code}, {"nominator_a"}),

@@ -69,10 +69,10 @@ def test_the_round_page_flags_a_late_conflict_in_both_languages(
 
     assert english.count('data-testid="late-conflict"') == 1
     assert "Conflicts recorded after the round opened" in english
-    assert "the committee re-runs each of them in a new round" in english
+    assert "The rule before the count: the round is voided with the reason" in english
     assert items[2].code in english and "Member B" in english
     assert "投票轮次开启后登记的利益冲突" in chinese
-    assert "另开新一轮投票重新表决" in chinese
+    assert "计票前的规则：说明理由后作废该轮投票并重新举行" in chinese
 
 
 def test_the_round_page_without_late_conflicts_shows_no_flag(client, round, organiser):

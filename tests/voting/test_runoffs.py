@@ -572,3 +572,19 @@ def test_the_publication_dashboard_query_count_does_not_grow_with_objections(
 
     assert Objection.objects.count() == 4
     assert three == one
+
+
+def test_a_closed_round_does_not_offer_its_own_winner_for_a_vacancy_runoff(
+    edition, category, items, committee, organiser, closes_at
+):
+    round = tellers.open_round(
+        edition=edition, category=category, actor=organiser, closes_at=closes_at
+    )
+    for expert in committee:
+        services.cast_ballot(round=round, voter=expert, choices=[items[0].code])
+    round = tellers.close_round(round=round, actor=organiser)
+
+    offered = [n.code for n in runoffs.vacancy_runoff_items(round)]
+
+    assert (round.state, round.result["winners"]) == (RoundState.CLOSED, [items[0].code])
+    assert offered == [items[1].code, items[2].code]

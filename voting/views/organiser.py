@@ -18,7 +18,7 @@ from accounts.rules import is_organiser
 from submissions.models import Category, Edition
 
 from .. import queries, runoffs, services
-from ..forms import ClosesAtForm, OpenRoundForm, PlaceDecisionForm
+from ..forms import ClosesAtForm, OpenRoundForm, PlaceDecisionForm, VoidRoundForm
 from ..models import BallotCast, BallotRound, PlaceDecision, RoundKind, RoundState
 from .results import result_rows
 
@@ -144,6 +144,9 @@ def _round_context(round: BallotRound, **extra) -> dict:
         "closes_at_form": ClosesAtForm(),
         "round_tellers": queries.round_tellers(round),
         "late_conflicts": queries.late_conflicts(round),
+        # Before the count a round can be voided (and held again); after it the result stands.
+        "can_void": round.state in (RoundState.OPEN, RoundState.AWAITING_COUNT),
+        "void_form": VoidRoundForm(),
     }
     if round.state == RoundState.AWAITING_COUNT:
         context.update(cast=round.casts.count())
@@ -198,6 +201,31 @@ def organiser_close(request, pk: int):
         messages.success(
             request, _("The round is closed. Two of its tellers can now count its ballots.")
         )
+    return redirect("voting:organiser_round", pk=round.pk)
+
+
+@organiser_required
+@require_POST
+def organiser_void(request, pk: int):
+    round = _round(pk)
+    form = VoidRoundForm(request.POST)
+    if form.is_valid():
+        try:
+            services.void_round(round=round, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.BallotError as error:
+            form.add_error(None, error.message)
+    if form.errors:
+        # Shown again with the reason entered and the message in the user's language.
+        return render(
+            request,
+            "voting/organiser_round.html",
+            _round_context(round, void_form=form),
+            status=400,
+        )
+    messages.success(
+        request,
+        _("The round is void; its sealed ballots were deleted unread. Hold it again below."),
+    )
     return redirect("voting:organiser_round", pk=round.pk)
 
 

@@ -153,7 +153,8 @@ def _page_rows(edition, pub) -> list[dict]:
             "name": localized(entry.category, "name"),
             "quota": entry.category.winners_quota,
             "winners": [row(n) for n in entry.winners],
-            "finalists": [row(n) for n in entry.finalists],
+            # A removed winner is listed with its reasons, not again as an ordinary finalist.
+            "finalists": [row(n) for n in entry.finalists if n not in entry.removed],
             "removed": [{**row(n), "reasons": reasons} for n, reasons in entry.removals],
             "kept": [{**row(n), "reasons": reasons} for n, reasons in entry.kept],
             "vacant": entry.vacant,
@@ -233,7 +234,12 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def results_book(request, year: int):
     edition, pub = _published(year)
-    content = pdf.results_book_pdf(edition, publication.proposed_results(edition, pub), pub)
+    content = pdf.results_book_pdf(
+        edition,
+        publication.proposed_results(edition, pub),
+        pub,
+        place_decisions=publication.place_decisions_data(edition),
+    )
     return _pdf_response(content, f"wnevc-results-{year}.pdf")
 
 
