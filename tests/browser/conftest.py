@@ -34,8 +34,24 @@ def _live_server_serves_no_media():
         yield
 
 
+# The CJK font the PDFs embed (vendored in core/fonts), for Chromium: a machine without
+# Chinese system fonts (CI's) would otherwise draw the Chinese pages as empty boxes, and the
+# screenshots of them would show nothing worth looking at.
+CJK_FONTS = Path(__file__).resolve().parents[2] / "core" / "fonts"
+
+
+def _fontconfig(folder: Path) -> dict[str, str]:
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<include ignore_missing='yes'>/etc/fonts/fonts.conf</include><dir>{CJK_FONTS}</dir>"
+        "</fontconfig>"
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}
+
+
 @pytest.fixture(scope="session")
-def browser():
+def browser(tmp_path_factory):
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests."
         if os.environ.get("CI") == "true":
@@ -43,8 +59,11 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    env = _fontconfig(tmp_path_factory.mktemp("fontconfig"))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env
+        )
         yield browser
         browser.close()
 

@@ -8,9 +8,7 @@ as an organiser.
 
 Each page, at 390 px, must be no wider than the screen (no sideways scrolling)."""
 
-import os
 from datetime import timedelta
-from importlib import resources
 
 import pytest
 from django.utils import timezone
@@ -25,7 +23,6 @@ from voting import publication, runoffs, services
 from voting.models import PlaceDecision
 
 from . import test_final_evaluation_journey as journey
-from .conftest import CHROMIUM, CHROMIUM_ARGS
 
 _no_mfa = journey._no_mfa
 edition = journey.edition
@@ -33,36 +30,6 @@ committee = journey.committee
 open_tab = journey.open_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """Chromium that can draw Chinese: a machine without CJK system fonts (CI's, this one) gets
-    the CJK font the PDFs use, through a fontconfig file of its own, so that the Chinese
-    screenshots show Chinese and not empty boxes."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the browser tests.")
-    from playwright.sync_api import sync_playwright
-
-    env = {}
-    try:
-        fonts = resources.files("paperang_p2_fonts_cjk") / "fonts"
-    except ModuleNotFoundError:
-        fonts = None
-    if fonts is not None:
-        config = tmp_path_factory.mktemp("fontconfig") / "fonts.conf"
-        config.write_text(
-            '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-            f"<include ignore_missing='yes'>/etc/fonts/fonts.conf</include><dir>{fonts}</dir>"
-            "</fontconfig>"
-        )
-        env = {**os.environ, "FONTCONFIG_FILE": str(config)}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env or None
-        )
-        yield browser
-        browser.close()
 
 
 LANGUAGES = ("zh-hans", "en")
