@@ -321,9 +321,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # A changed password or e-mail address, or a new authenticator, is announced by e-mail, so a
 # person notices a change they did not make.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
-# Wrong passwords are limited by accounts/signin_limit.py (per address and account, per address,
-# per account from unknown browsers), not by allauth's key alone, which lets a stranger lock an owner
-# out. allauth's "login_failed" below now limits wrong second-factor codes: 5 per 5 minutes per user.
+# Wrong passwords are limited by accounts/signin_limit.py (per address and account, per
+# address, per account from unknown browsers), not by allauth's key alone, which lets a stranger
+# lock an owner out. allauth's "login_failed" below now limits wrong second-factor codes: 5 per
+# 5 minutes per user.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/5m/ip,5/5m/key",
     "signup": "20/h/ip",
