@@ -51,13 +51,14 @@ def browser():
 
 def console_errors(page) -> list[str]:
     """Collects the page's console errors (CSP violations are console errors in Chromium) and
-    uncaught script errors, into the list it returns. A page the test opened that answers 4xx on
-    purpose (a 404, a 429, a refused form's 400) logs the failed load of that page itself: that
-    one is expected; a failed script, style sheet or image is not."""
+    uncaught script errors, into the list it returns. A page or an upload that answers 4xx on
+    purpose (a 404, a 429, a refused form's or file's 400) logs its failed load: that one is
+    expected (the page shows the refusal); a failed script, style sheet or image is not."""
     errors, refused_pages = [], set()
 
     def on_response(response):
-        if response.request.is_navigation_request() and 400 <= response.status < 500:
+        answered = response.request.resource_type in ("document", "xhr", "fetch")
+        if answered and 400 <= response.status < 500:
             refused_pages.add(response.url)
 
     def on_console(message):
