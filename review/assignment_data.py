@@ -317,10 +317,17 @@ def reason_message(reason: dict) -> str:
             "needed": reason["needed"],
         }
     if kind == "expert_overloaded_by_pins":
+        # The remedy is in the message: the secretariat must know which of two settings to change.
         return _(
             "%(expert)s is pinned to %(pinned)s entries, more than the maximum load of "
-            "%(max_load)s."
-        ) % {"expert": expert, "pinned": reason["pinned"], "max_load": reason["max_load"]}
+            "%(max_load)s: unpin %(excess)s of them, or raise the maximum load to at least "
+            "%(pinned)s."
+        ) % {
+            "expert": expert,
+            "pinned": reason["pinned"],
+            "max_load": reason["max_load"],
+            "excess": reason["pinned"] - reason["max_load"],
+        }
     if kind == "loads_do_not_add_up":
         return _(
             "%(reviews)s reviews are needed, but %(experts)s experts with loads between "

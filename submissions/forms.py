@@ -68,14 +68,14 @@ class NominationForm(forms.ModelForm):
             "title_en": _("Title in English"),
             "summary_zh": _("Summary in Chinese"),
             "summary_en": _("Summary in English"),
-            "description_zh": _("In Chinese"),
-            "description_en": _("In English"),
-            "innovations_zh": _("In Chinese"),
-            "innovations_en": _("In English"),
-            "indicators_zh": _("In Chinese"),
-            "indicators_en": _("In English"),
-            "application_zh": _("In Chinese"),
-            "application_en": _("In English"),
+            "description_zh": _("Description in Chinese"),
+            "description_en": _("Description in English"),
+            "innovations_zh": _("Key innovations in Chinese"),
+            "innovations_en": _("Key innovations in English"),
+            "indicators_zh": _("Technical indicators in Chinese"),
+            "indicators_en": _("Technical indicators in English"),
+            "application_zh": _("Application in Chinese"),
+            "application_en": _("Application in English"),
         }
 
     def __init__(self, *args, edition, **kwargs):

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core.health import healthz
+from core.views import favicon
 
 # The admin signs in through allauth, so rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -14,6 +15,7 @@ admin.site.index_title = _("Run the edition")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("voting.open_data_urls")),
 ]
 

@@ -76,7 +76,11 @@ def _category_explanations(edition: Edition) -> list[Category]:
 @require_http_methods(["GET", "POST"])
 def organisation_profile(request):
     organisation = request.user.organisation
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    # The account's e-mail address is the likely contact: pre-filled, the first save succeeds.
+    initial = {}
+    if organisation is None or not organisation.contact_email:
+        initial["contact_email"] = request.user.email
+    form = OrganisationForm(request.POST or None, instance=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             save_organisation_profile(

@@ -68,16 +68,44 @@ def browser(tmp_path_factory):
         browser.close()
 
 
+def console_errors(page) -> list[str]:
+    """Collects the page's console errors (CSP violations are console errors in Chromium) and
+    uncaught script errors, into the list it returns. A page or an upload that answers 4xx on
+    purpose (a 404, a 429, a refused form's or file's 400) logs its failed load: that one is
+    expected (the page shows the refusal); a failed script, style sheet or image is not."""
+    errors, refused_pages = [], set()
+
+    def on_response(response):
+        answered = response.request.resource_type in ("document", "xhr", "fetch")
+        if answered and 400 <= response.status < 500:
+            refused_pages.add(response.url)
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        own_page = message.location.get("url") in refused_pages
+        if not (own_page and message.text.startswith("Failed to load resource")):
+            errors.append(message.text)
+
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser tab (own cookies) on the live server, wide enough for the full navbar."""
+    """A fresh browser tab (own cookies) on the live server, wide enough for the full navbar.
+    A test that leaves an error in the console fails at teardown."""
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="zh-CN"
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    errors = console_errors(page)
     yield page
     context.close()
+    assert errors == [], "the browser console logged errors"
 
 
 @pytest.fixture

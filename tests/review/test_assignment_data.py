@@ -143,7 +143,7 @@ def test_loads_that_do_not_add_up_are_explained_with_the_numbers():
     )
 
 
-def test_an_expert_overloaded_by_pins_is_named():
+def test_an_expert_overloaded_by_pins_is_named_with_the_remedy():
     described = describe_reasons(
         [{"kind": "expert_overloaded_by_pins", "expert": 1, "pinned": 3, "max_load": 2}],
         ENTRIES,
@@ -155,8 +155,13 @@ def test_an_expert_overloaded_by_pins_is_named():
     with translation.override("en"):
         english = reason_message(described[0])
 
-    assert english == "Li Si is pinned to 3 entries, more than the maximum load of 2."
-    assert "李四" in chinese
+    assert english == (
+        "Li Si is pinned to 3 entries, more than the maximum load of 2: unpin 1 of them, or "
+        "raise the maximum load to at least 3."
+    )
+    assert chinese == (
+        "李四 被固定分配了 3 个项目，超过最多评审数 2：请取消其中 1 个的固定，或将最多评审数提高到至少 3。"
+    )
 
 
 def _infeasible_reasons(problem):

@@ -100,6 +100,16 @@ def test_the_organisation_profile_creates_the_organisation_and_joins_it(client, 
     )
 
 
+def test_a_new_profile_offers_the_account_e_mail_as_the_contact(client, edition):
+    client.force_login(UserFactory(email="wang.fang@example.cn"))
+
+    response = client.get(url("submissions:organisation_profile"))
+
+    assert find_one(response, "input", name="contact_email").attrs["value"] == (
+        "wang.fang@example.cn"
+    )
+
+
 def test_an_incomplete_profile_is_refused_with_the_input_kept(client, edition):
     client.force_login(UserFactory())
 
