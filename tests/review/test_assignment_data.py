@@ -160,7 +160,8 @@ def test_an_expert_overloaded_by_pins_is_named_with_the_remedy():
         "raise the maximum load to at least 3."
     )
     assert chinese == (
-        "李四 被固定分配了 3 个项目，超过最多评审数 2：请取消其中 1 个的固定，或将最多评审数提高到至少 3。"
+        "李四 被固定分配了 3 个项目，超过最多评审数 2："
+        "请取消其中 1 个的固定，或将最多评审数提高到至少 3。"
     )
 
 
