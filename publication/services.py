@@ -27,12 +27,12 @@ from submissions.models import Category, Edition, Nomination
 from submissions.services import transition
 from submissions.stages import Stage
 from submissions.states import NominationState
+from voting import bulletin as bulletin_module
+from voting import queries, runoffs
+from voting.models import BallotRound, Objection, PlaceDecision, Publication, RoundState
+from voting.shares import share
 
-from . import bulletin as bulletin_module
-from . import publication_tasks as tasks
-from . import queries, runoffs
-from .models import BallotRound, Objection, PlaceDecision, Publication, RoundState
-from .shares import share
+from . import tasks
 
 DEFAULT_NOTICE_DAYS = 30
 
