@@ -96,17 +96,8 @@ def readiness(edition: Edition) -> dict[int, str | None]:
 
 
 def certified_codes(edition: Edition) -> dict[int, list[str]]:
-    """Per category id: the certified winners' codes, in the order of the rounds and counts."""
-    codes: dict[int, list[str]] = {}
-    rounds = BallotRound.objects.filter(edition=edition, state=RoundState.CERTIFIED).order_by(
-        "category_id", "number"
-    )
-    for category_id, result in rounds.values_list("category_id", "result"):
-        bucket = codes.setdefault(category_id, [])
-        for code in (result or {}).get("winners", []):
-            if code not in bucket:
-                bucket.append(code)
-    return codes
+    """Per category id: the certified winners' codes (voting.queries.certified_codes)."""
+    return queries.certified_codes(edition.pk)
 
 
 def approvals(edition: Edition) -> dict[str, int]:
