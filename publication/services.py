@@ -530,7 +530,13 @@ def publish(*, edition: Edition, actor, now: datetime | None = None) -> Publicat
                     if nomination.pk in winners
                     else NominationState.NOT_SELECTED
                 )
-                transition(nomination=nomination, to_state=target, actor=actor)
+                transition(
+                    # The outcome notice (tasks.send_outcome_notice) tells the nominator.
+                    nomination=nomination,
+                    to_state=target,
+                    actor=actor,
+                    notify=False,
+                )
                 outcome[nomination.code] = str(target)
                 outbox.enqueue(tasks.send_outcome_notice, nomination.pk)
         publication.published_at = now
