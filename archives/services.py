@@ -53,7 +53,7 @@ def request_archive(*, edition: Edition, actor) -> EditionArchive:
 
 
 def _published(edition: Edition):
-    from voting import publication
+    from publication import services as publication
 
     found = publication.published_edition(edition.year)
     if found is None:

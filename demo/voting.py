@@ -17,12 +17,13 @@ from datetime import timedelta
 
 from django.db.models import Q
 
+from publication import services as publication
 from review.models import Expert
 from submissions.models import Nomination
 from submissions.services import transition
 from submissions.stages import Stage
 from submissions.states import NominationState
-from voting import publication, queries, services
+from voting import queries, services
 from voting.models import (
     Ballot,
     BallotCast,

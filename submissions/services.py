@@ -152,11 +152,13 @@ def transition(
     actor,
     reason: str = "",
     correction_deadline: datetime | None = None,
+    notify: bool = True,
 ) -> Nomination:
     """Move a nomination to another state, if the table allows it for this actor.
 
     Locks the row, checks the table, stamps the time, writes the timeline and the audit trail,
-    and tells the nominator after commit. `actor=None` means the system.
+    and tells the nominator after commit. `actor=None` means the system. `notify=False` for a
+    caller that tells the nominator in its own e-mail (publication's outcome notice).
     """
     to_state = NominationState(to_state)
     with transaction.atomic():
@@ -217,7 +219,8 @@ def transition(
                 else None,
             },
         )
-        outbox.enqueue(tasks.send_state_change_notice, change.pk)
+        if notify:
+            outbox.enqueue(tasks.send_state_change_notice, change.pk)
     return locked
 
 

@@ -35,8 +35,6 @@ def send_state_change_notice(state_change_id: int) -> int:
     )
     if change is None:
         return 0
-    if change.to_state in ("winner", "not_selected"):
-        return 0  # the publication's outcome e-mail tells it (voting.publication_tasks)
     sent = 0
     for user in notice_recipients(change.nomination):
         queue_email(

@@ -60,7 +60,7 @@ from .shares import share
 
 @dataclass(frozen=True)
 class RoundRecord:
-    """What the bulletin says of one round (read from the database by voting.publication)."""
+    """What the bulletin says of one round (read from the database by publication.services)."""
 
     category: str
     number: int

@@ -561,7 +561,7 @@ class Objection(TimeStampedModel):
 
     # What an upheld objection against a proposed winner changes: the technology leaves the
     # winners, or stays with written reasons. Until one is recorded the results cannot be
-    # published (voting.publication.publish).
+    # published (publication.services.publish).
     consequence = models.CharField(
         _("consequence"),
         max_length=10,

@@ -199,17 +199,27 @@ def review_summaries(nominations: list[Nomination]) -> dict[int, scoring.EntrySc
     return scoring.aggregate(triples)
 
 
-def certified_winners(category: Category) -> list[Nomination]:
-    """The category's winners so far: those of its certified round and certified run-offs, in
-    the order of the rounds and, within one, of their counts."""
-    rounds = BallotRound.objects.filter(category=category, state=RoundState.CERTIFIED).order_by(
-        "number"
-    )
-    codes: list[str] = []
-    for result in rounds.values_list("result", flat=True):
+def certified_codes(edition_id: int, *, category_id: int | None = None) -> dict[int, list[str]]:
+    """Per category id: the certified winners' codes (its certified round and certified run-offs),
+    in the order of the rounds and, within one, of their counts. The one home of "who has won so
+    far": publication, run-offs and the ballot pages all ask it."""
+    rounds = BallotRound.objects.filter(edition_id=edition_id, state=RoundState.CERTIFIED)
+    if category_id is not None:
+        rounds = rounds.filter(category_id=category_id)
+    codes: dict[int, list[str]] = {}
+    for cat_id, result in rounds.order_by("category_id", "number").values_list(
+        "category_id", "result"
+    ):
+        bucket = codes.setdefault(cat_id, [])
         for code in (result or {}).get("winners", []):
-            if code not in codes:
-                codes.append(code)
+            if code not in bucket:
+                bucket.append(code)
+    return codes
+
+
+def certified_winners(category: Category) -> list[Nomination]:
+    """The category's winners so far (certified_codes), as nominations, in the same order."""
+    codes = certified_codes(category.edition_id, category_id=category.pk).get(category.pk, [])
     by_code = {
         n.code: n
         for n in Nomination.objects.filter(category=category, code__in=codes).select_related(

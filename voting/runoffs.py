@@ -28,18 +28,16 @@ from core.services import record_event
 from submissions.models import Category, Nomination
 from submissions.states import NominationState
 
-from . import services
+from . import queries, services
 from .models import BallotRound, PlaceDecision, Publication, RoundKind, RoundState, Teller
 from .services import RoundStateError
 
 
 def _taken_codes(category: Category) -> set[str]:
     """Codes that cannot take part in a vacancy run-off: certified winners and removed ones."""
-    taken: set[str] = set()
-    for result in BallotRound.objects.filter(
-        category=category, state=RoundState.CERTIFIED
-    ).values_list("result", flat=True):
-        taken.update((result or {}).get("winners", []))
+    taken = set(
+        queries.certified_codes(category.edition_id, category_id=category.pk).get(category.pk, [])
+    )
     publication = Publication.objects.filter(edition_id=category.edition_id).first()
     if publication is not None:
         taken.update(publication.removed)
@@ -130,13 +128,10 @@ def freed_places_by_category(edition, publication: Publication | None) -> dict[i
     if publication is None:
         return {}
     removed = set(publication.removed)
-    freed: dict[int, int] = {}
-    for category_id, result in BallotRound.objects.filter(
-        edition=edition, state=RoundState.CERTIFIED
-    ).values_list("category_id", "result"):
-        freed[category_id] = freed.get(category_id, 0) + len(
-            removed & set((result or {}).get("winners", []))
-        )
+    freed = {
+        category_id: len(removed & set(codes))
+        for category_id, codes in queries.certified_codes(edition.pk).items()
+    }
     for category_id, places in PlaceDecision.objects.filter(
         round__edition=edition, cause=PlaceDecision.Cause.FREED
     ).values_list("round__category_id", "places"):

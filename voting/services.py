@@ -761,8 +761,3 @@ def _link_vacancy_runoff(runoff: BallotRound) -> None:
     ):
         decision.own_notice_closes_at = runoff.certified_at + timedelta(days=LATE_NOTICE_DAYS)
     decision.save(update_fields=["runoff", "own_notice_closes_at", "updated_at"])
-
-
-def certified_winners(category: Category) -> list[Nomination]:
-    """The category's certified winners (see voting.queries.certified_winners)."""
-    return queries.certified_winners(category)

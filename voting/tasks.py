@@ -3,7 +3,6 @@
 from celery import shared_task
 
 from . import services
-from .publication_tasks import send_objection_receipt, send_outcome_notice  # noqa: F401 (registered)
 
 
 @shared_task

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "submissions",
     "review",
     "voting",
+    "publication",
     "archives",
     "demo",
 ]

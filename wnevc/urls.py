@@ -16,7 +16,7 @@ admin.site.index_title = _("Run the edition")
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
-    path("", include("voting.open_data_urls")),
+    path("", include("publication.open_data_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,7 +25,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("review/", include("review.urls")),
     path("review/", include("review.scoring_urls")),
-    path("", include("voting.publication_urls")),
+    path("", include("publication.urls")),
     path("final/", include("voting.urls")),
     path("archives/", include("archives.urls")),
     path("", include("submissions.urls")),

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook
 
+from publication.forms import started_token
 from review.models import Expert
 from submissions.models import Attachment
 from tests.factories import UserFactory
@@ -21,7 +22,6 @@ from tests.review.test_views_organiser import HEADER
 from tests.submissions import samples
 from tests.submissions.conftest import url
 from voting.models import Objection
-from voting.objections import started_token
 
 pytestmark = pytest.mark.django_db
 
@@ -155,9 +155,9 @@ def test_spoofed_bombs_and_active_files_are_refused_and_not_stored(
 
 @pytest.fixture
 def open_notice(db):
+    from publication import services as publication
     from tests.factories import EditionFactory
     from tests.voting.publication_fixtures import make_certified
-    from voting import publication
 
     edition = EditionFactory(year=2031, is_current=True, committee_size=3)
     organiser = UserFactory(roles=["organiser"])

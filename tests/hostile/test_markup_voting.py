@@ -10,6 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Organisation
+from publication import services as publication
+from publication.forms import started_token
 from submissions.models import Nomination
 from tests.hostile.payloads import FORMULA, SCRIPT, assert_escaped, hostile
 from tests.hostile.test_markup import pdf_text
@@ -17,9 +19,7 @@ from tests.voting import tellers
 from tests.voting.conftest import *  # noqa: F403 - the final evaluation's fixtures
 from tests.voting.conftest import url
 from tests.voting.publication_fixtures import make_certified, publish
-from voting import publication
 from voting.models import Objection
-from voting.objections import started_token
 
 pytestmark = pytest.mark.django_db
 

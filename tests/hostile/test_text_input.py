@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 import pytest
 from django.utils import timezone
 
+from publication.forms import started_token
 from submissions.models import Nomination
 from tests.factories import UserFactory
 from tests.submissions.conftest import url
 from tests.submissions.test_views_nominator import form_data
-from voting.objections import started_token
 
 pytestmark = pytest.mark.django_db
 
@@ -129,9 +129,9 @@ def test_raw_bytes_in_a_multipart_field_get_a_message_and_the_rest_is_kept(clien
 
 
 def test_the_public_objection_form_refuses_overlong_and_control_text_and_keeps_the_rest(client, db):
+    from publication import services as publication
     from tests.factories import EditionFactory
     from tests.voting.publication_fixtures import make_certified
-    from voting import publication
 
     edition = EditionFactory(year=2031, is_current=True, committee_size=3)
     organiser = UserFactory(roles=["organiser"])

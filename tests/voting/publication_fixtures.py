@@ -12,9 +12,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
+from publication import services as publication
 from tests.factories import CategoryFactory, OrganisationFactory, UserFactory
 from tests.voting import tellers
-from voting import publication, services
+from voting import services
 
 from .factories import ExpertFactory, finalist
 

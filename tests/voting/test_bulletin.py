@@ -6,7 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from voting import bulletin, publication
+from publication import services as publication
+from voting import bulletin
 
 from .publication_fixtures import *  # noqa: F403
 

@@ -11,8 +11,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from publication.forms import RATE_LIMIT, started_token
 from voting.models import Objection
-from voting.objections import RATE_LIMIT, started_token
 
 from .conftest import url
 from .publication_fixtures import *  # noqa: F403
@@ -91,7 +91,7 @@ def test_english_page_sends_the_receipt_in_english(
 def test_receipt_task_run_twice_sends_one_receipt(
     client, notice, django_capture_on_commit_callbacks
 ):
-    from voting.publication_tasks import send_objection_receipt
+    from publication.tasks import send_objection_receipt
 
     with django_capture_on_commit_callbacks(execute=True):
         post(client)

@@ -37,7 +37,7 @@ def test_the_notice_is_linked_while_it_is_open(client, notice, language, label):
 
 
 def test_the_notice_link_goes_once_the_notice_ends(client, edition, organiser, certified):
-    from voting import publication
+    from publication import services as publication
 
     now = timezone.now()
     publication.open_notice(

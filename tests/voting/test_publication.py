@@ -9,10 +9,11 @@ from django.core import mail
 from django.utils import timezone
 
 from core.models import AuditEvent, OutboxMessage
+from publication import services as publication
+from publication.tasks import send_outcome_notice
 from submissions.models import Nomination, StateChange
-from voting import publication, runoffs
+from voting import runoffs
 from voting.models import Objection, OutcomeNotice
-from voting.publication_tasks import send_outcome_notice
 
 from .conftest import url
 from .publication_fixtures import *  # noqa: F403

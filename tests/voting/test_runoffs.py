@@ -18,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import AuditEvent
+from publication import services as publication
 from submissions.models import Nomination
-from voting import publication, runoffs, services
+from voting import runoffs, services
 from voting.models import BallotRound, Objection, PlaceDecision, RoundKind, RoundState
 
 from . import tellers

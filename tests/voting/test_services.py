@@ -344,7 +344,7 @@ def test_certified_winners_of_a_round_and_its_runoff(
 
     assert (certified.state, certified.certified_by) == (RoundState.CERTIFIED, organiser)
     assert certified.certified_at is not None
-    assert [n.code for n in services.certified_winners(category)] == [c, a]
+    assert [n.code for n in queries.certified_winners(category)] == [c, a]
     events = AuditEvent.objects.filter(action="voting.round_certified").order_by("id")
     assert [(e.actor, e.object_id, e.details["winners"]) for e in events] == [
         (organiser, str(round.pk), []),
@@ -359,7 +359,7 @@ def test_certify_names_the_rounds_winners(round, items, committee, organiser):
 
     services.certify_round(round=round, actor=organiser)
 
-    assert services.certified_winners(round.category) == [items[0], items[1]]
+    assert queries.certified_winners(round.category) == [items[0], items[1]]
     with pytest.raises(services.RoundStateError):
         services.certify_round(round=round, actor=organiser)
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from voting import publication
+from publication import services as publication
 
 from .publication_fixtures import *  # noqa: F403
 

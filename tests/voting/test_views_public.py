@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from publication import services as publication
 from submissions.models import Nomination
 from tests.factories import UserFactory
 from tests.i18n_checks import assert_main_is_chinese, assert_main_is_english
-from voting import publication
 from voting.models import Objection, Publication
 
 from .conftest import url

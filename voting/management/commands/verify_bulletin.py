@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from voting import bulletin, publication
+from publication import services as publication
+from voting import bulletin
 
 HELP = """Recount the ballot bulletin of a published edition with voting/tally.py and compare the
 winners with the published ones. Exit status 0 when they match (a JSON summary is printed), 1 with

@@ -9,10 +9,17 @@ from django.utils import timezone
 from core.emails import queue_email
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# Named as before the move to this app: outbox rows and workers know tasks by name.
+@shared_task(
+    bind=True,
+    name="voting.publication_tasks.send_objection_receipt",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def send_objection_receipt(self, objection_id: int) -> int:
     """Tell the objector we received the objection, in the language of the page they used."""
-    from .models import Objection
+    from voting.models import Objection
 
     with transaction.atomic():
         objection = (
@@ -36,14 +43,19 @@ def send_objection_receipt(self, objection_id: int) -> int:
     return 1
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    bind=True,
+    name="voting.publication_tasks.send_outcome_notice",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def send_outcome_notice(self, nomination_id: int) -> int:
     """Tell the nominator the outcome of a published nomination, each in their own language."""
     from submissions.models import Nomination
     from submissions.states import NominationState
     from submissions.tasks import notice_recipients
-
-    from .models import OutcomeNotice
+    from voting.models import OutcomeNotice
 
     nomination = (
         Nomination.objects.select_related("edition", "category", "organisation", "created_by")

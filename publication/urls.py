@@ -1,10 +1,9 @@
 """URLs of the public notice, the published results and the secretariat's publication pages
-(inside the language prefix). The open data live outside it: voting/open_data_urls.py."""
+(inside the language prefix). The open data live outside it: publication/open_data_urls.py."""
 
 from django.urls import path
 
-from .views import public
-from .views import publication as organiser
+from .views import organiser, public
 
 app_name = "publication"
 

@@ -23,9 +23,11 @@ from core.page_cache import cache_public_page
 from core.spreadsheets import csv_safe_rows
 from submissions.models import Edition, Nomination
 from submissions.states import NominationState
+from voting import runoffs
 
-from .. import pdf, publication, runoffs
-from ..objections import ObjectionForm, rate_limited
+from .. import pdf
+from .. import services as publication
+from ..forms import ObjectionForm, rate_limited
 
 RECEIVED_KEY = "voting-objection-received"
 

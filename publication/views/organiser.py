@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.filenames import clean_file_name
 from core.storage import file_response
 from submissions.models import Category
+from voting import runoffs, services
+from voting.forms import PlaceDecisionForm
+from voting.models import Objection, PlaceDecision
+from voting.views.organiser import _current_edition, organiser_required
 
-from .. import publication, runoffs, services
-from ..forms import PlaceDecisionForm
-from ..models import Objection, PlaceDecision
-from ..objections import ConsequenceForm, NoticeForm, ResolutionForm
-from .organiser import _current_edition, organiser_required
+from .. import services as publication
+from ..forms import ConsequenceForm, NoticeForm, ResolutionForm
 
 
 @organiser_required

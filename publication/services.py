@@ -27,12 +27,12 @@ from submissions.models import Category, Edition, Nomination
 from submissions.services import transition
 from submissions.stages import Stage
 from submissions.states import NominationState
+from voting import bulletin as bulletin_module
+from voting import queries, runoffs
+from voting.models import BallotRound, Objection, PlaceDecision, Publication, RoundState
+from voting.shares import share
 
-from . import bulletin as bulletin_module
-from . import publication_tasks as tasks
-from . import queries, runoffs
-from .models import BallotRound, Objection, PlaceDecision, Publication, RoundState
-from .shares import share
+from . import tasks
 
 DEFAULT_NOTICE_DAYS = 30
 
@@ -96,17 +96,8 @@ def readiness(edition: Edition) -> dict[int, str | None]:
 
 
 def certified_codes(edition: Edition) -> dict[int, list[str]]:
-    """Per category id: the certified winners' codes, in the order of the rounds and counts."""
-    codes: dict[int, list[str]] = {}
-    rounds = BallotRound.objects.filter(edition=edition, state=RoundState.CERTIFIED).order_by(
-        "category_id", "number"
-    )
-    for category_id, result in rounds.values_list("category_id", "result"):
-        bucket = codes.setdefault(category_id, [])
-        for code in (result or {}).get("winners", []):
-            if code not in bucket:
-                bucket.append(code)
-    return codes
+    """Per category id: the certified winners' codes (voting.queries.certified_codes)."""
+    return queries.certified_codes(edition.pk)
 
 
 def approvals(edition: Edition) -> dict[str, int]:
@@ -539,7 +530,13 @@ def publish(*, edition: Edition, actor, now: datetime | None = None) -> Publicat
                     if nomination.pk in winners
                     else NominationState.NOT_SELECTED
                 )
-                transition(nomination=nomination, to_state=target, actor=actor)
+                transition(
+                    # The outcome notice (tasks.send_outcome_notice) tells the nominator.
+                    nomination=nomination,
+                    to_state=target,
+                    actor=actor,
+                    notify=False,
+                )
                 outcome[nomination.code] = str(target)
                 outbox.enqueue(tasks.send_outcome_notice, nomination.pk)
         publication.published_at = now

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PublicationConfig(AppConfig):
+    """The public notice, objections and the published results. Its models (Publication,
+    Objection, PlaceDecision, OutcomeNotice) stay in voting, where their migrations are."""
+
+    name = "publication"
+    verbose_name = "Publication"
