@@ -160,7 +160,7 @@ def results_book_pdf(edition, results, publication, place_decisions=()) -> bytes
     Like the results page and the open data, the book also shows what the objections and the
     committee changed: a winner kept after an upheld objection (with the reasons), the winners
     removed (with the reasons), and the places left vacant (with the committee's reasons).
-    `place_decisions` are `voting.publication.place_decisions_data` rows.
+    `place_decisions` are `publication.services.place_decisions_data` rows.
     """
     font, _embedded = register_font()
     styles = _Styles(font)

@@ -13,13 +13,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from publication import services as publication
 from review.services import add_conflict
 from submissions.models import Nomination
 from tests.factories import CategoryFactory, UserFactory
 from tests.review.scoring_helpers import assign, make_entry, make_expert, preliminary_edition
 from tests.voting import tellers
 from tests.voting.factories import finalist
-from voting import publication, runoffs, services
+from voting import runoffs, services
 from voting.models import PlaceDecision
 
 from . import test_final_evaluation_journey as journey

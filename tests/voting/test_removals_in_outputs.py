@@ -7,8 +7,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from publication import services as publication
 from submissions.models import Nomination
-from voting import publication, runoffs
+from voting import runoffs
 
 from .conftest import url
 from .publication_fixtures import *  # noqa: F403

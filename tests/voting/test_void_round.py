@@ -6,8 +6,9 @@ again with recusals that include the conflict; after the count the result stands
 import pytest
 
 from core.models import AuditEvent
+from publication import services as publication
 from review.services import add_conflict
-from voting import bulletin, publication, services
+from voting import bulletin, services
 from voting.models import (
     BallotCast,
     BallotRound,
