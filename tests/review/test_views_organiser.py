@@ -95,7 +95,12 @@ def test_organiser_reaches_every_page(client, edition, panel, organiser):
     for method, address in organiser_urls(experts, entries, conflict.pk, run.pk):
         if method == "GET":
             response = client.get(address)
+            # A page may send on to another (the import preview with nothing imported), but
+            # never to the sign-in page: that would be a refusal.
             assert response.status_code in (200, 302), address
+            if response.status_code == 302:
+                assert "/accounts/login/" not in response["Location"], address
+                assert client.get(response["Location"]).status_code == 200, address
 
 
 def test_declaration_page_is_404_for_someone_not_on_the_committee(client, edition, panel):

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import AuditEvent
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import EditionFactory, OrganisationFactory, UserFactory
 from tests.voting import tellers
 from voting import services
 from voting.models import BallotRound, RoundState
@@ -298,9 +298,15 @@ def test_a_member_cannot_see_another_rounds_results_before_close(
 
 
 def test_a_round_of_another_edition_is_404(client, round, committee):
+    member = committee[0]
+    client.force_login(member.user)
+    assert client.get(url("voting:member_ballot", pk=round.pk)).status_code == 200
+    # A new current edition on whose committee the same person sits: the membership check
+    # passes, so only the round's edition can refuse it.
     round.edition.is_current = False
     round.edition.save()
-    client.force_login(committee[0].user)
+    current = EditionFactory(year=round.edition.year + 1, is_current=True)
+    ExpertFactory(edition=current, user=member.user)
 
     assert client.get(url("voting:member_ballot", pk=round.pk)).status_code == 404
 
