@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import console_errors
 from tests.browser.test_conflicts import sign_in
@@ -42,13 +43,15 @@ def test_a_choice_beyond_the_quota_is_stopped_as_it_is_ticked_on_a_phone(
     sign_in(page, member, "zh-hans")
     page.goto(url("voting:member_ballot", "zh-hans", pk=round.pk))
     counter = page.locator("[data-testid=ballot-counter]")
-    assert counter.inner_text() == "已选 0 项，最多 2 项"
+    expect(counter).to_have_text("已选 0 项，最多 2 项")
 
     page.locator(f"#choice-{items[0].code}").check()
     page.locator(f"#choice-{items[1].code}").check()
     page.locator(f"#choice-{items[2].code}").click()
 
-    assert counter.inner_text() == "已选 2 项，最多 2 项"
+    # The counter is redrawn after the click's default action has run (or been refused), in
+    # a task of its own: expect() waits for it rather than reading it at once.
+    expect(counter).to_have_text("已选 2 项，最多 2 项")
     assert page.locator(f"#choice-{items[2].code}").is_checked() is False
     assert page.locator("[data-testid=ballot-full]").is_visible()
     assert page.locator("[data-testid=ballot-full]").inner_text() == (
@@ -59,7 +62,7 @@ def test_a_choice_beyond_the_quota_is_stopped_as_it_is_ticked_on_a_phone(
     page.locator(f"#choice-{items[0].code}").uncheck()
     page.locator(f"#choice-{items[2].code}").check()
 
-    assert counter.inner_text() == "已选 2 项，最多 2 项"
+    expect(counter).to_have_text("已选 2 项，最多 2 项")
     assert page.locator("[data-testid=ballot-full]").is_hidden()
     assert errors == []
     context.close()
