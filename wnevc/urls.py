@@ -22,7 +22,7 @@ urlpatterns += i18n_patterns(
     path("me/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("review/", include("review.urls")),
-    path("review/", include("review.scoring_urls")),
+    path("review/", include("scoring.urls")),
     path("", include("voting.publication_urls")),
     path("final/", include("voting.urls")),
     path("archives/", include("archives.urls")),
