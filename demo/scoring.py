@@ -17,15 +17,15 @@ from datetime import timedelta
 
 from review.models import Assignment, Criterion, CriterionScore, Review
 from review.queries import entries_to_review
-from review.scoring_queries import edition_ranking
-from review.scoring_services import (
+from review.services import assign_reviewers, refresh_automatic_conflicts
+from scoring.queries import edition_ranking
+from scoring.services import (
     ShortlistError,
     confirm_finalists,
     confirm_shortlist,
     ensure_default_criteria,
     preliminary_window,
 )
-from review.services import assign_reviewers, refresh_automatic_conflicts
 
 from .expertise import write_bids
 

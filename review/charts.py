@@ -1,4 +1,4 @@
-"""Geometry of the ranking page's charts, drawn as inline SVG by templates/review/includes.
+"""Geometry of the ranking page's charts, drawn as inline SVG by templates/scoring/includes.
 
 Pure: numbers in, shapes out. The charts are plain SVG with presentation attributes (the
 Content Security Policy forbids inline style attributes and no chart library is loaded), so

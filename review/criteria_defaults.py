@@ -1,7 +1,7 @@
 # ruff: noqa: E501 - bilingual anchor tables read best one pair a line.
 """The standard criteria of the preliminary evaluation, per category, with anchored scales.
 
-Starting values only: `review.scoring_services.ensure_default_criteria` copies them into an
+Starting values only: `scoring.services.ensure_default_criteria` copies them into an
 edition, whose organisers may then change the weights. The anchors describe what a score in
 each band means, so that two experts who agree on an entry also agree on its number.
 """

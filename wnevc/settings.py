@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "accounts",
     "submissions",
     "review",
+    "scoring",
     "voting",
     "publication",
     "archives",
@@ -176,10 +177,8 @@ CELERY_BEAT_SCHEDULE = {
     "close-due-ballot-rounds": {"task": "voting.tasks.close_due_rounds", "schedule": 60.0},
 }
 
-# Task modules that autodiscovery (which looks for <app>.tasks only) would not find.
-CELERY_IMPORTS = ["review.scoring_tasks"]
 # Every morning, experts with unfinished reviews hear 7 and 2 days before the preliminary
-# evaluation closes (each reminder once; see review.scoring_services).
+# evaluation closes (each reminder once; see scoring.services).
 # Every stored file re-read and compared with its recorded hash; the organisers hear the result.
 CELERY_BEAT_SCHEDULE["check-storage-weekly"] = {
     "task": "submissions.tasks.check_storage_weekly",

@@ -24,7 +24,7 @@ urlpatterns += i18n_patterns(
     path("me/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("review/", include("review.urls")),
-    path("review/", include("review.scoring_urls")),
+    path("review/", include("scoring.urls")),
     path("", include("publication.urls")),
     path("final/", include("voting.urls")),
     path("archives/", include("archives.urls")),

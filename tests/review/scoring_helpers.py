@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from review.models import Assignment, Conflict, Criterion, CriterionScore, Expert, Review
-from review.scoring_services import ensure_default_criteria
+from scoring.services import ensure_default_criteria
 from submissions.models import Category
 from submissions.stages import Stage
 from tests.factories import (

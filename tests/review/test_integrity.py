@@ -41,7 +41,7 @@ def _no_mfa(settings):
 @pytest.fixture
 def edition(db):
     edition = committee_edition()
-    from review.scoring_services import ensure_default_criteria
+    from scoring.services import ensure_default_criteria
 
     ensure_default_criteria(edition=edition)
     return edition

@@ -8,8 +8,8 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
-from review.scoring_services import send_scheduled_reminders
-from review.scoring_tasks import send_review_reminders
+from scoring.services import send_scheduled_reminders
+from scoring.tasks import send_review_reminders
 
 from .scoring_helpers import (
     CLOSES,

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from core.models import AuditEvent
 from review import scoring
 from review.models import Criterion, Review
-from review.scoring_export import ranking_workbook
-from review.scoring_queries import edition_ranking
-from review.scoring_services import (
+from scoring.export import ranking_workbook
+from scoring.queries import edition_ranking
+from scoring.services import (
     IncompleteReview,
     ReviewClosed,
     ScoringError,

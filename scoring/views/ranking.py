@@ -15,14 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.rules import is_organiser
 from core.i18n import localized
+from review import charts
+from review.models import Criterion, Expert
 from submissions.models import Category, Edition
 
-from .. import charts
-from ..models import Criterion, Expert
-from ..scoring_export import ranking_workbook
-from ..scoring_forms import ShortlistForm, WeightsForm
-from ..scoring_queries import edition_ranking, expert_progress
-from ..scoring_services import (
+from ..export import ranking_workbook
+from ..forms import ShortlistForm, WeightsForm
+from ..queries import edition_ranking, expert_progress
+from ..services import (
     ScoringError,
     confirm_finalists,
     confirm_shortlist,
@@ -109,7 +109,7 @@ def _ranking_page(request, edition, *, posted_code=None, error=None, status=200)
     progress = charts.progress_line(data.progress, expected=data.assigned_total)
     return render(
         request,
-        "review/ranking.html",
+        "scoring/ranking.html",
         {
             "edition": edition,
             "data": data,
@@ -208,7 +208,7 @@ def progress(request):
     rows = expert_progress(edition)
     return render(
         request,
-        "review/ranking_progress.html",
+        "scoring/ranking_progress.html",
         {
             "edition": edition,
             "rows": rows,
@@ -269,6 +269,6 @@ def criteria(request):
             return redirect(here)
     return render(
         request,
-        "review/ranking_criteria.html",
+        "scoring/ranking_criteria.html",
         {"edition": edition, "form": form, "criteria": criteria_list},
     )

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from core.spreadsheets import append_as_text
 from submissions.states import Channel, NominationState
 
-from .scoring_queries import EditionRanking
+from .queries import EditionRanking
 
 RANKING_HEADERS = [
     ("类别", "Category"),

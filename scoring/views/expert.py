@@ -20,20 +20,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.rules import is_organiser
 from core.filenames import clean_file_name
 from core.storage import file_response
+from review.models import Review
+from review.rules import may_review
+from review.scoring import weighted_total
 from submissions.models import Attachment, Edition, Nomination
 
-from ..models import Review
-from ..rules import may_review
-from ..scoring import weighted_total
-from ..scoring_forms import ScoreForm
-from ..scoring_queries import (
+from ..forms import ScoreForm
+from ..queries import (
     assignment_for_entry,
     assignments_for_expert,
     criteria_with_scores,
     expert_membership,
     others_totals,
 )
-from ..scoring_services import (
+from ..services import (
     IncompleteReview,
     ScoringError,
     StaleReview,
@@ -78,7 +78,7 @@ def dashboard(request):
     window = preliminary_window(edition)
     return render(
         request,
-        "review/expert_dashboard.html",
+        "scoring/expert_dashboard.html",
         {
             "edition": edition,
             "expert": expert,
@@ -197,7 +197,7 @@ def entry(request, code):
         form = ScoreForm(initial=_initial(review, scores, criteria), criteria=criteria)
     return render(
         request,
-        "review/expert_entry.html",
+        "scoring/expert_entry.html",
         _entry_context(request, assignment, form, criteria, scores),
     )
 
@@ -216,7 +216,7 @@ def autosave(request, code):
     context = {"saved": False, "now": timezone.now(), "version": None}
     if not form.is_valid():
         context["message"] = _("Not saved automatically: correct the marked fields.")
-        return render(request, "review/includes/autosave_status.html", context)
+        return render(request, "scoring/includes/autosave_status.html", context)
     try:
         review = save_review(
             assignment=assignment,
@@ -234,7 +234,7 @@ def autosave(request, code):
         context["message"] = error.message
     else:
         context.update(saved=True, version=review.version, review=review)
-    return render(request, "review/includes/autosave_status.html", context)
+    return render(request, "scoring/includes/autosave_status.html", context)
 
 
 # --- Files ----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from submissions.models import Edition
 
-from .scoring_services import send_scheduled_reminders
+from .services import send_scheduled_reminders
 
 
 @shared_task(name="review.send_review_reminders", acks_late=True, max_retries=3)

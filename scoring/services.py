@@ -24,13 +24,12 @@ from core.emails import queue_email
 from core.i18n import localized
 from core.models import AuditEvent
 from core.services import record_event
+from review.criteria_defaults import BY_CATEGORY
+from review.models import Assignment, Conflict, Criterion, CriterionScore, Expert, Review
 from submissions.models import Category, Edition, Nomination, StageWindow
 from submissions.services import transition
 from submissions.stages import Stage
 from submissions.states import Channel, NominationState
-
-from .criteria_defaults import BY_CATEGORY
-from .models import Assignment, Conflict, Criterion, CriterionScore, Expert, Review
 
 
 class ScoringError(Exception):

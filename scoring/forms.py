@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.i18n import localized
-
-from .models import Criterion, Review
+from review.models import Criterion, Review
 
 SCALE = [(value, str(value)) for value in range(1, 11)]
 

@@ -13,11 +13,10 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from review import scoring
+from review.models import Assignment, Conflict, Criterion, CriterionScore, Expert, Review
 from submissions.models import Category, Edition, Nomination
 from submissions.states import Channel, NominationState
-
-from . import scoring
-from .models import Assignment, Conflict, Criterion, CriterionScore, Expert, Review
 
 # Entries whose preliminary evaluation is under way or decided.
 REVIEWED_STATES = (
@@ -328,7 +327,7 @@ def expert_progress(edition: Edition) -> list[ExpertProgress]:
     """Per expert of the edition: assigned, drafts, submitted and the last reminder (4 queries)."""
     from core.models import AuditEvent
 
-    from .scoring_services import REMINDER_ACTION
+    from .services import REMINDER_ACTION
 
     experts = list(Expert.objects.filter(edition=edition).select_related("user"))
     rows = {expert.pk: ExpertProgress(expert=expert) for expert in experts}

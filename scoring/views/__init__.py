@@ -1,0 +1,1 @@
+"""Views of the scoring, by audience: the expert (expert.py), the secretariat (ranking.py)."""
