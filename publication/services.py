@@ -385,6 +385,20 @@ def _record_consequence(objection: Objection, *, consequence: str, reasons: str,
     )
 
 
+def _lock_upheld_objection(objection: Objection) -> tuple[Publication, Objection, str]:
+    """Lock the edition's publication and the objection (in this order, as every publication
+    write does), and return them with the code of the proposed winner it was upheld against."""
+    publication = (
+        Publication.objects.select_for_update().filter(edition_id=objection.edition_id).first()
+    )
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("nomination", "edition")
+        .get(pk=objection.pk)
+    )
+    return publication, objection, _upheld_against_proposed(objection, publication)
+
+
 def remove_proposed_winner(*, objection: Objection, actor, reasons: str = "") -> Publication:
     """Take the technology an upheld objection is about off the proposed winners.
 
@@ -392,15 +406,7 @@ def remove_proposed_winner(*, objection: Objection, actor, reasons: str = "") ->
     reasoning of the objection's resolution is used. The freed place is then decided
     separately: vacant or a vacancy run-off (voting.runoffs.decide_freed_places)."""
     with transaction.atomic():
-        publication = (
-            Publication.objects.select_for_update().filter(edition_id=objection.edition_id).first()
-        )
-        objection = (
-            Objection.objects.select_for_update(of=("self",))
-            .select_related("nomination", "edition")
-            .get(pk=objection.pk)
-        )
-        code = _upheld_against_proposed(objection, publication)
+        publication, objection, code = _lock_upheld_objection(objection)
         reasons = (reasons or "").strip() or objection.resolution
         publication.removed = [*publication.removed, code]
         publication.save(update_fields=["removed", "updated_at"])
@@ -423,15 +429,7 @@ def keep_proposed_winner(*, objection: Objection, actor, reasons: str) -> Object
     if not reasons:
         raise PublicationError(_("Give the reasons why the technology stays a winner."))
     with transaction.atomic():
-        publication = (
-            Publication.objects.select_for_update().filter(edition_id=objection.edition_id).first()
-        )
-        objection = (
-            Objection.objects.select_for_update(of=("self",))
-            .select_related("nomination", "edition")
-            .get(pk=objection.pk)
-        )
-        code = _upheld_against_proposed(objection, publication)
+        _locked_publication, objection, code = _lock_upheld_objection(objection)
         _record_consequence(
             objection, consequence=Objection.Consequence.KEPT, reasons=reasons, actor=actor
         )
