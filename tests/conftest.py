@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import global_settings
 from django.core.cache import cache
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -31,6 +32,22 @@ def _celery_eager():
     # Most tests run tasks in-process; tests of the worker itself start a real one.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+
+
+# The production hasher is slow on purpose (PBKDF2, about half a second a password on these
+# machines), and factories hash one for every user: tests hash with MD5. The defaults stay
+# listed after it, so a hash made by a session-wide fixture still checks. Fault tests are left
+# alone: their users sign in to servers in other processes, which know only the defaults.
+FAST_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    *global_settings.PASSWORD_HASHERS,
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(request, settings):
+    if "faults" not in request.node.path.parts:
+        settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

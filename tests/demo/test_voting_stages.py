@@ -15,11 +15,6 @@ from voting.models import BallotCast, BallotRound, Publication
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed(*args):
     call_command("seed_demo", "--year", "2030", *args, stdout=StringIO())
 

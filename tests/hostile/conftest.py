@@ -1,4 +1,4 @@
-"""Fixtures of the hostile-input tests: no TOTP wall, fast passwords, files in a temp folder."""
+"""Fixtures of the hostile-input tests: no TOTP wall, files in a temp folder."""
 
 import pytest
 
@@ -7,11 +7,6 @@ import pytest
 def _no_mfa(settings):
     # Personas sign in with force_login; the TOTP wall has its own tests in tests/accounts.
     settings.WNEVC_REQUIRE_MFA = False
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -23,12 +23,6 @@ def _no_mfa(settings):
     settings.WNEVC_REQUIRE_MFA = False
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Factories hash a password for every member; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def edition(db):
     return EditionFactory(year=2031, is_current=True, committee_size=3)

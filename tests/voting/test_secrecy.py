@@ -264,7 +264,6 @@ def committed_round(transactional_db, settings):
     from tests.factories import CategoryFactory, EditionFactory, UserFactory
 
     settings.WNEVC_REQUIRE_MFA = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     edition = EditionFactory(year=2032, is_current=True, committee_size=12)
     category = CategoryFactory(edition=edition, code="cutting_edge", winners_quota=2)
     items = [finalist(category, code=f"2032-CE-00{i}") for i in (1, 2, 3)]
