@@ -3,7 +3,13 @@
 `queue_email` renders the message now (in the caller's transaction) and delivers it through
 the outbox after commit, so an e-mail is never sent for a change that was rolled back, never
 lost while Redis is down, and never sent twice.
+
+Once-only e-mails (an outcome notice, an objection receipt, a review reminder) carry a stable
+`key`; the unique key is the one record that they went out. "Was it sent?" is asked here, of
+`OutboundEmail` (`already_queued`, `queued_under`), never of another table or the audit trail.
 """
+
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -49,6 +55,20 @@ def queue_email(
             raise
         return OutboundEmail.objects.get(key=key)
     return email
+
+
+def already_queued(key: str) -> bool:
+    """Whether the e-mail named `key` was queued (and so is sent, or will be, once)."""
+    return OutboundEmail.objects.filter(key=key).exists()
+
+
+def queued_under(prefix: str) -> list[tuple[str, datetime]]:
+    """Key and time queued of every keyed e-mail whose key starts with `prefix` (one query)."""
+    return list(
+        OutboundEmail.objects.filter(key__startswith=prefix)
+        .order_by("created_at", "id")
+        .values_list("key", "created_at")
+    )
 
 
 def deliver(email_id: int) -> bool:

@@ -17,7 +17,10 @@ class AuditEvent(models.Model):
     """One thing that happened: who did what to which object, when, with details.
 
     Append-only: rows are written by `core.services.record_event` and never updated or deleted,
-    so the trail can be trusted after the fact.
+    so the trail can be trusted after the fact. The database holds it too: a trigger
+    (migration 0004) refuses UPDATE and DELETE, letting through only the SET NULL of `actor`
+    when an account is deleted. It is a record for people, never state for code: nothing reads
+    it to decide what to do (once-only e-mails ask `core.emails.already_queued`).
     """
 
     actor = models.ForeignKey(

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class PublicationConfig(AppConfig):
     """The public notice, objections and the published results. Its models (Publication,
-    Objection, PlaceDecision, OutcomeNotice) stay in voting, where their migrations are."""
+    Objection, PlaceDecision) stay in voting, where their migrations are."""
 
     name = "publication"
     verbose_name = "Publication"

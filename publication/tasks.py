@@ -1,12 +1,19 @@
 """E-mails of the notice and the publication. Thin and idempotent: queued through the outbox,
-which may hand a task over twice, so each marks what it sent in the same transaction."""
+which may hand a task over twice, so each e-mail carries a stable key (core.emails) and a second
+run queues nothing more."""
 
 from celery import shared_task
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from core.emails import queue_email
+from core.emails import already_queued, queue_email
+
+
+def objection_receipt_key(objection) -> str:
+    return f"objection-receipt:{objection.pk}"
+
+
+def outcome_key(nomination, recipient) -> str:
+    return f"outcome:{nomination.edition.year}:{nomination.pk}:{recipient.pk}"
 
 
 # Named as before the move to this app: outbox rows and workers know tasks by name.
@@ -21,25 +28,18 @@ def send_objection_receipt(self, objection_id: int) -> int:
     """Tell the objector we received the objection, in the language of the page they used."""
     from voting.models import Objection
 
-    with transaction.atomic():
-        objection = (
-            Objection.objects.select_for_update(of=("self",))
-            .select_related("edition", "nomination")
-            .filter(pk=objection_id, receipt_sent_at__isnull=True)
-            .order_by()
-            .first()
-        )
-        if objection is None:
-            return 0
-        objection.receipt_sent_at = timezone.now()
-        objection.save(update_fields=["receipt_sent_at"])
-        # Sent inside the transaction: if sending fails, the mark rolls back and a retry sends.
-        queue_email(
-            name="objection_received",
-            to=[objection.email],
-            context={"objection": objection, "portal_url": getattr(settings, "PORTAL_URL", "")},
-            language=objection.language,
-        )
+    objection = (
+        Objection.objects.select_related("edition", "nomination").filter(pk=objection_id).first()
+    )
+    if objection is None or already_queued(objection_receipt_key(objection)):
+        return 0
+    queue_email(
+        name="objection_received",
+        to=[objection.email],
+        context={"objection": objection, "portal_url": getattr(settings, "PORTAL_URL", "")},
+        language=objection.language,
+        key=objection_receipt_key(objection),
+    )
     return 1
 
 
@@ -51,11 +51,11 @@ def send_objection_receipt(self, objection_id: int) -> int:
     max_retries=5,
 )
 def send_outcome_notice(self, nomination_id: int) -> int:
-    """Tell the nominator the outcome of a published nomination, each in their own language."""
+    """Tell the nominator the outcome of a published nomination, each in their own language.
+    Returns how many e-mails this run queued (none when they were queued before)."""
     from submissions.models import Nomination
     from submissions.states import NominationState
     from submissions.tasks import notice_recipients
-    from voting.models import OutcomeNotice
 
     nomination = (
         Nomination.objects.select_related("edition", "category", "organisation", "created_by")
@@ -64,24 +64,22 @@ def send_outcome_notice(self, nomination_id: int) -> int:
     )
     if nomination is None:
         return 0
-    try:
-        with transaction.atomic():
-            recipients = notice_recipients(nomination)
-            OutcomeNotice.objects.create(
-                nomination=nomination, sent_at=timezone.now(), recipients=len(recipients)
-            )
-            for user in recipients:
-                queue_email(
-                    name="nomination_outcome",
-                    to=[user.email],
-                    context={
-                        "nomination": nomination,
-                        "recipient": user,
-                        "is_winner": nomination.state == NominationState.WINNER,
-                        "portal_url": getattr(settings, "PORTAL_URL", ""),
-                    },
-                    language=user.preferred_language,
-                )
-    except IntegrityError:
-        return 0  # already sent
-    return len(recipients)
+    queued = 0
+    for user in notice_recipients(nomination):
+        key = outcome_key(nomination, user)
+        if already_queued(key):
+            continue
+        queue_email(
+            name="nomination_outcome",
+            to=[user.email],
+            context={
+                "nomination": nomination,
+                "recipient": user,
+                "is_winner": nomination.state == NominationState.WINNER,
+                "portal_url": getattr(settings, "PORTAL_URL", ""),
+            },
+            language=user.preferred_language,
+            key=key,
+        )
+        queued += 1
+    return queued

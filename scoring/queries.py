@@ -325,9 +325,9 @@ class ExpertProgress:
 
 def expert_progress(edition: Edition) -> list[ExpertProgress]:
     """Per expert of the edition: assigned, drafts, submitted and the last reminder (4 queries)."""
-    from core.models import AuditEvent
+    from core.emails import queued_under
 
-    from .services import REMINDER_ACTION
+    from .services import reminder_key_prefix
 
     experts = list(Expert.objects.filter(edition=edition).select_related("user"))
     rows = {expert.pk: ExpertProgress(expert=expert) for expert in experts}
@@ -345,12 +345,11 @@ def expert_progress(edition: Edition) -> list[ExpertProgress]:
             row.submitted += 1
         elif state == Review.State.DRAFT:
             row.drafts += 1
-    for object_id, occurred_at in AuditEvent.objects.filter(
-        action=REMINDER_ACTION,
-        object_type="review.expert",
-        object_id__in=[str(pk) for pk in rows],
-    ).values_list("object_id", "occurred_at"):
-        row = rows[int(object_id)]
-        if row.last_reminder is None or occurred_at > row.last_reminder:
-            row.last_reminder = occurred_at
+    # The reminders' e-mails, not the audit trail, say when each expert was last reminded.
+    prefix = reminder_key_prefix(edition)
+    for key, queued_at in queued_under(prefix):
+        expert_id = key[len(prefix) :].split(":", 1)[0]
+        row = rows.get(int(expert_id)) if expert_id.isdigit() else None
+        if row is not None and (row.last_reminder is None or queued_at > row.last_reminder):
+            row.last_reminder = queued_at
     return sorted(rows.values(), key=lambda r: (r.finished, r.expert.name_en))

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.rules import is_organiser
-from core.emails import queue_email
+from core.emails import already_queued, queue_email
 from core.i18n import localized
-from core.models import AuditEvent
 from core.services import record_event
 from review.criteria_defaults import BY_CATEGORY
 from review.models import Assignment, Conflict, Criterion, CriterionScore, Expert, Review
@@ -273,7 +272,7 @@ def save_review(
 # --- Reminders ------------------------------------------------------------------------------
 
 # Days before the preliminary window closes at which experts with unfinished reviews hear from
-# us. Each goes once per expert and window (the audit trail remembers it).
+# us. Each goes once per expert and window: its e-mail's key (`reminder_key`) is the record.
 REMINDER_DAYS = (7, 2)
 REMINDER_ACTION = "review.reminder_sent"
 
@@ -297,18 +296,33 @@ def unfinished_assignments(edition: Edition) -> dict[Expert, list[Assignment]]:
     return result
 
 
-def _reminder_sent(expert: Expert, kind: str, window: StageWindow) -> bool:
-    return AuditEvent.objects.filter(
-        action=REMINDER_ACTION,
-        object_type="review.expert",
-        object_id=str(expert.pk),
-        details__kind=kind,
-        details__closes_at=window.closes_at.isoformat(),
-    ).exists()
+REMINDER_KEY_PREFIX = "review-reminder"
+
+
+def reminder_key(
+    *, edition: Edition, expert: Expert, kind: str, window: StageWindow, at: datetime
+) -> str:
+    """The key of a reminder's e-mail: once per expert, kind and closing time of the window for
+    the scheduled ones (a window moved later earns its reminders again); each organiser's
+    reminder is its own. `scoring.queries.expert_progress` reads the expert back from it."""
+    if kind == "on_demand":
+        return f"{reminder_key_prefix(edition)}{expert.pk}:on_demand:{at.isoformat()}"
+    closes_at = window.closes_at.isoformat()
+    return f"{reminder_key_prefix(edition)}{expert.pk}:{kind}:{closes_at}"
+
+
+def reminder_key_prefix(edition: Edition) -> str:
+    return f"{REMINDER_KEY_PREFIX}:{edition.year}:"
 
 
 def _send_reminder(
-    *, expert: Expert, assignments: list[Assignment], window: StageWindow, kind: str, actor
+    *,
+    expert: Expert,
+    assignments: list[Assignment],
+    window: StageWindow,
+    kind: str,
+    key: str,
+    actor,
 ) -> None:
     user = expert.user
     record_event(
@@ -334,6 +348,7 @@ def _send_reminder(
         to=[user.email],
         context=context,
         language=user.preferred_language or settings.LANGUAGE_CODE,
+        key=key,
     )
 
 
@@ -356,10 +371,16 @@ def send_scheduled_reminders(*, edition: Edition, now: datetime | None = None) -
     sent = 0
     with transaction.atomic():
         for expert, assignments in unfinished_assignments(edition).items():
-            if _reminder_sent(expert, kind, window):
+            key = reminder_key(edition=edition, expert=expert, kind=kind, window=window, at=now)
+            if already_queued(key):
                 continue
             _send_reminder(
-                expert=expert, assignments=assignments, window=window, kind=kind, actor=None
+                expert=expert,
+                assignments=assignments,
+                window=window,
+                kind=kind,
+                key=key,
+                actor=None,
             )
             sent += 1
     return sent
@@ -373,13 +394,21 @@ def send_reminder_now(*, edition: Edition, actor, experts: Iterable[Expert] | No
     if window is None:
         raise ScoringError(_("The edition has no preliminary-evaluation window."))
     wanted = None if experts is None else {expert.pk for expert in experts}
+    now = timezone.now()
     sent = 0
     with transaction.atomic():
         for expert, assignments in unfinished_assignments(edition).items():
             if wanted is not None and expert.pk not in wanted:
                 continue
             _send_reminder(
-                expert=expert, assignments=assignments, window=window, kind="on_demand", actor=actor
+                expert=expert,
+                assignments=assignments,
+                window=window,
+                kind="on_demand",
+                key=reminder_key(
+                    edition=edition, expert=expert, kind="on_demand", window=window, at=now
+                ),
+                actor=actor,
             )
             sent += 1
     return sent

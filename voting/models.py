@@ -540,8 +540,6 @@ class Objection(TimeStampedModel):
     file_size = models.BigIntegerField(_("size"), null=True, blank=True)
     file_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
-    # Set by the receipt task, so a task handed over twice sends one receipt.
-    receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
     state = models.CharField(
         pgettext_lazy("objection", "state"),
         max_length=10,
@@ -671,24 +669,3 @@ class PlaceDecision(TimeStampedModel):
 
     def __str__(self):
         return f"{self.round} {self.cause} {self.places} {self.decision}"
-
-
-class OutcomeNotice(models.Model):
-    """That a nomination's outcome e-mail went out: the mark that keeps a re-run from sending
-    it twice (the outbox may hand a task over more than once)."""
-
-    nomination = models.OneToOneField(
-        Nomination,
-        verbose_name=_("nomination"),
-        on_delete=models.CASCADE,
-        related_name="outcome_notice",
-    )
-    sent_at = models.DateTimeField(_("sent"))
-    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
-
-    class Meta:
-        verbose_name = _("outcome notice")
-        verbose_name_plural = _("outcome notices")
-
-    def __str__(self):
-        return f"{self.nomination_id} {self.sent_at:%Y-%m-%d}"

@@ -8,8 +8,11 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
-from scoring.services import send_scheduled_reminders
+from core.models import OutboundEmail
+from core.services import record_event
+from scoring.services import send_reminder_now, send_scheduled_reminders
 from scoring.tasks import send_review_reminders
+from tests.factories import UserFactory
 
 from .scoring_helpers import (
     CLOSES,
@@ -112,3 +115,43 @@ def test_the_daily_task_runs_for_the_current_edition(committee, django_capture_o
     assert settings.CELERY_BEAT_SCHEDULE["review-reminders"]["task"] == (
         "review.send_review_reminders"
     )
+
+
+def test_a_reminder_is_kept_once_by_its_e_mail_key(committee, run_at):
+    edition, chinese, english, _entry = committee
+
+    run_at(CLOSES - timedelta(days=7), edition)
+
+    closes = CLOSES.isoformat()
+    assert sorted(OutboundEmail.objects.values_list("key", flat=True)) == sorted(
+        f"review-reminder:{edition.year}:{expert.pk}:7_days:{closes}"
+        for expert in (chinese, english)
+    )
+
+
+def test_the_audit_trail_is_not_what_stops_a_reminder(committee, run_at):
+    # The trail records reminders for people to read; only the keyed e-mail counts as sent.
+    edition, chinese, english, _entry = committee
+    for expert in (chinese, english):
+        record_event(
+            actor=None,
+            action="review.reminder_sent",
+            obj=expert,
+            details={"kind": "7_days", "closes_at": CLOSES.isoformat()},
+        )
+
+    assert run_at(CLOSES - timedelta(days=7), edition) == 2
+
+
+def test_each_organisers_reminder_goes(committee, django_capture_on_commit_callbacks):
+    edition, chinese, _english, _entry = committee
+    organiser = UserFactory(roles=["organiser"])
+
+    for minutes in (0, 1):
+        with (
+            time_machine.travel(CLOSES - timedelta(days=10, minutes=-minutes), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            send_reminder_now(edition=edition, actor=organiser, experts=[chinese])
+
+    assert [m.to for m in mail.outbox] == [[chinese.user.email]] * 2

@@ -8,12 +8,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from core.models import AuditEvent, OutboxMessage
+from core.models import AuditEvent, OutboundEmail, OutboxMessage
 from publication import services as publication
 from publication.tasks import send_outcome_notice
 from submissions.models import Nomination, StateChange
 from voting import runoffs
-from voting.models import Objection, OutcomeNotice
+from voting.models import Objection
 
 from .conftest import url
 from .publication_fixtures import *  # noqa: F403
@@ -156,7 +156,8 @@ def test_outcome_email_task_run_again_sends_nothing_more(edition, organiser, pub
 
     assert again == [0] * 5
     assert len(mail.outbox) == sent_before == 5
-    assert OutcomeNotice.objects.count() == 5
+    keyed = OutboundEmail.objects.filter(key__startswith="outcome:2031:")
+    assert sorted(keyed.values_list("template", flat=True)) == ["nomination_outcome"] * 5
 
 
 # --- Objections and removal -----------------------------------------------------------------
