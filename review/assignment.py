@@ -141,30 +141,30 @@ def explain_infeasibility(problem: AssignmentProblem) -> list[dict]:
     for e, x in sorted(problem.pinned & problem.forbidden):
         reasons.append({"kind": "pinned_and_forbidden", "entry": e, "expert": x})
     available = experts - forbidden_per_entry
-    for e in np.flatnonzero(available < k):
+    for short in np.flatnonzero(available < k):
         reasons.append(
             {
                 "kind": "too_few_experts",
-                "entry": int(e),
-                "available": int(available[e]),
+                "entry": int(short),
+                "available": int(available[short]),
                 "needed": k,
             }
         )
-    for e in np.flatnonzero(pinned_per_entry > k):
+    for crowded in np.flatnonzero(pinned_per_entry > k):
         reasons.append(
             {
                 "kind": "too_many_pinned",
-                "entry": int(e),
-                "pinned": int(pinned_per_entry[e]),
+                "entry": int(crowded),
+                "pinned": int(pinned_per_entry[crowded]),
                 "needed": k,
             }
         )
-    for x in np.flatnonzero(pinned_per_expert > problem.max_load):
+    for overloaded in np.flatnonzero(pinned_per_expert > problem.max_load):
         reasons.append(
             {
                 "kind": "expert_overloaded_by_pins",
-                "expert": int(x),
-                "pinned": int(pinned_per_expert[x]),
+                "expert": int(overloaded),
+                "pinned": int(pinned_per_expert[overloaded]),
                 "max_load": problem.max_load,
             }
         )

@@ -200,12 +200,12 @@ def diagnose(problem: AssignmentProblem) -> list[dict]:
         allowed[e, x] = False
     reasons: list[dict] = []
     reachable = allowed.sum(axis=0)
-    for x in np.flatnonzero(reachable < problem.min_load):
+    for starved in np.flatnonzero(reachable < problem.min_load):
         reasons.append(
             {
                 "kind": "expert_below_min_load",
-                "expert": int(x),
-                "allowed": int(reachable[x]),
+                "expert": int(starved),
+                "allowed": int(reachable[starved]),
                 "min_load": problem.min_load,
             }
         )
@@ -223,12 +223,12 @@ def diagnose(problem: AssignmentProblem) -> list[dict]:
                         "needed": entries * problem.per_entry,
                     }
                 )
-            for e in short:
+            for left_short in short:
                 reasons.append(
                     {
                         "kind": "entry_left_short",
-                        "entry": int(e),
-                        "got": int(coverage[e]),
+                        "entry": int(left_short),
+                        "got": int(coverage[left_short]),
                         "needed": problem.per_entry,
                     }
                 )
