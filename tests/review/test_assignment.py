@@ -216,3 +216,30 @@ def test_best_coverage_places_as_many_reviews_as_the_maximum_loads_allow():
     assert coverage is not None
     assert int(coverage.sum()) == 4
     assert coverage[2] == 2  # the pinned pairs are kept
+
+
+# With file descriptor 1 closed, a solver that redirected it (dup, dup2) would fail; one that
+# leaves the process's descriptors alone solves as usual.
+SOLVING_WITHOUT_STDOUT = """
+import os
+import numpy as np
+from review.assignment import AssignmentProblem, balanced_loads, solve
+os.close(1)
+problem = AssignmentProblem(np.random.default_rng(1).random((20, 6)), 2, *balanced_loads(20, 6, 2))
+os.write(2, b"%d pairs" % len(solve(problem).pairs))
+"""
+
+
+def test_the_solver_never_touches_file_descriptor_1():
+    root = Path(__file__).resolve().parents[2]
+
+    run = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", SOLVING_WITHOUT_STDOUT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+    )
+
+    assert (run.returncode, run.stderr) == (0, "40 pairs")
