@@ -4,6 +4,7 @@ import logging
 import os
 import tempfile
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.files import File
@@ -70,9 +71,11 @@ def build_archive(*, archive_id: int) -> EditionArchive | None:
     if archive is None or archive.state != EditionArchive.State.BUILDING:
         return archive
 
+    archive_pk = archive.pk
+
     def progress(done: int, total: int) -> None:
         # Seen by the organisers' page while the build runs; a row update, not the archive.
-        EditionArchive.objects.filter(pk=archive.pk).update(done=done, total=total)
+        EditionArchive.objects.filter(pk=archive_pk).update(done=done, total=total)
 
     handle, path = tempfile.mkstemp(prefix="wnevc-archive-", suffix=".zip")
     try:
@@ -159,6 +162,6 @@ def expire_archives(*, now=None) -> int:
             )
             # The row says expired before the file goes: a failure of the store leaves an
             # orphan for the scrub to report, never a row naming a missing file.
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            transaction.on_commit(partial(storage.delete, name))
         expired += 1
     return expired

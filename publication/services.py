@@ -10,6 +10,7 @@ so the page, the JSON, the CSV, the PDFs and `verify_bulletin` all read the same
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -64,7 +65,7 @@ def notice_is_open(publication: Publication | None, now: datetime | None = None)
 
 
 def category_problem(
-    category: Category, rounds: list[BallotRound], decisions: list[PlaceDecision] = ()
+    category: Category, rounds: list[BallotRound], decisions: Sequence[PlaceDecision] = ()
 ) -> str | None:
     """Why the category's result is not ready for the notice, or None when it is certified."""
     own = [r for r in rounds if r.category_id == category.pk]
@@ -82,7 +83,7 @@ def category_problem(
     for decision in decisions:
         if decision.round_id not in by_pk or decision.decision != PlaceDecision.Decision.RUNOFF:
             continue
-        runoff = by_pk.get(decision.runoff_id)
+        runoff = by_pk.get(decision.runoff_id) if decision.runoff_id is not None else None
         if runoff is None or runoff.state != RoundState.CERTIFIED:
             return _("A vacancy run-off the committee decided on has not been certified.")
     return None
@@ -349,11 +350,8 @@ def resolve_objection(*, objection: Objection, actor, upheld: bool, reasoning: s
     return locked
 
 
-def _upheld_against_proposed(objection: Objection, publication: Publication | None) -> str:
+def _upheld_against_proposed(objection: Objection, publication: Publication) -> str:
     """The code of the proposed winner an upheld objection is about, or a refusal."""
-    if publication is None:
-        # No notice was held (an objection entered by hand): a message, not a server error.
-        raise PublicationError(_("This technology is not among the proposed winners."))
     if publication.is_published:
         raise PublicationError(_("The results are published: objections are closed."))
     if objection.state != Objection.State.UPHELD or objection.nomination is None:
@@ -396,6 +394,9 @@ def _lock_upheld_objection(objection: Objection) -> tuple[Publication, Objection
         .select_related("nomination", "edition")
         .get(pk=objection.pk)
     )
+    if publication is None:
+        # No notice was held (an objection entered by hand): a message, not a server error.
+        raise PublicationError(_("This technology is not among the proposed winners."))
     return publication, objection, _upheld_against_proposed(objection, publication)
 
 
@@ -632,6 +633,8 @@ def objection_consequences(edition: Edition, kind: str) -> dict[str, dict]:
         .select_related("nomination")
         .order_by("consequence_at", "pk")
     ):
+        if objection.nomination is None:
+            continue
         out.setdefault(
             objection.nomination.code,
             {"objection": objection.reference, "reasons": objection.consequence_reasons},
@@ -747,7 +750,7 @@ def bulletin_rounds(edition: Edition) -> list[bulletin_module.RoundRecord]:
                 category=r.category.code,
                 number=r.number,
                 kind=r.kind,
-                parent=r.parent.number if r.parent_id else None,
+                parent=r.parent.number if r.parent is not None else None,
                 method=r.method,
                 quota=r.quota,
                 threshold=share(r.threshold),

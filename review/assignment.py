@@ -29,9 +29,6 @@ The result reports both values with their bounds from the same dual.
 
 from __future__ import annotations
 
-import ctypes
-import os
-import sys
 import time
 from dataclasses import dataclass, field
 
@@ -141,30 +138,30 @@ def explain_infeasibility(problem: AssignmentProblem) -> list[dict]:
     for e, x in sorted(problem.pinned & problem.forbidden):
         reasons.append({"kind": "pinned_and_forbidden", "entry": e, "expert": x})
     available = experts - forbidden_per_entry
-    for e in np.flatnonzero(available < k):
+    for short in np.flatnonzero(available < k):
         reasons.append(
             {
                 "kind": "too_few_experts",
-                "entry": int(e),
-                "available": int(available[e]),
+                "entry": int(short),
+                "available": int(available[short]),
                 "needed": k,
             }
         )
-    for e in np.flatnonzero(pinned_per_entry > k):
+    for crowded in np.flatnonzero(pinned_per_entry > k):
         reasons.append(
             {
                 "kind": "too_many_pinned",
-                "entry": int(e),
-                "pinned": int(pinned_per_entry[e]),
+                "entry": int(crowded),
+                "pinned": int(pinned_per_entry[crowded]),
                 "needed": k,
             }
         )
-    for x in np.flatnonzero(pinned_per_expert > problem.max_load):
+    for overloaded in np.flatnonzero(pinned_per_expert > problem.max_load):
         reasons.append(
             {
                 "kind": "expert_overloaded_by_pins",
-                "expert": int(x),
-                "pinned": int(pinned_per_expert[x]),
+                "expert": int(overloaded),
+                "pinned": int(pinned_per_expert[overloaded]),
                 "max_load": problem.max_load,
             }
         )
@@ -431,87 +428,22 @@ class _TransportationLP:
 
     def solve(self, cand_entry, cand_expert, cand_profit):
         problem = self.problem
-        n = len(cand_entry)
-        pinned = np.zeros(n, dtype=bool)
-        if problem.pinned:
-            pinned_set = problem.pinned
-            pinned = np.fromiter(
-                (
-                    (int(e), int(x)) in pinned_set
-                    for e, x in zip(cand_entry, cand_expert, strict=True)
-                ),
-                dtype=bool,
-                count=n,
-            )
-        entries, experts = self.entries, self.experts
-        rows = entries + experts
-        cost = np.asarray(cand_profit, dtype=np.float64)
-        lower = pinned.astype(np.float64)
-        upper = np.ones(n, dtype=np.float64)
-        row_lower = [
-            np.full(entries, problem.per_entry, float),
-            np.full(experts, problem.min_load, float),
-        ]
-        row_upper = [
-            np.full(entries, problem.per_entry, float),
-            np.full(experts, problem.max_load, float),
-        ]
-        if self.strong is None:
-            # Columns in CSC form: each pair has a 1 in its entry row and in its expert row.
-            index = np.empty(2 * n, dtype=np.int32)
-            index[0::2] = cand_entry
-            index[1::2] = entries + cand_expert
-            start = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
-            value = np.ones(2 * n, dtype=np.float64)
-            columns = n
-        else:
-            # A strong pair also has a -1 in its entry's fairness row; then one column b_e per
-            # entry with a 1 in that row, bounds [0, m], worth the bonus.
-            is_strong = self.strong[cand_entry, cand_expert]
-            per_column = 2 + is_strong.astype(np.int32)
-            start = np.zeros(n + entries + 1, dtype=np.int64)
-            start[1 : n + 1] = np.cumsum(per_column)
-            start[n + 1 :] = start[n] + np.arange(1, entries + 1)
-            index = np.empty(int(start[-1]), dtype=np.int32)
-            value = np.ones(int(start[-1]), dtype=np.float64)
-            first = start[:n]
-            index[first] = cand_entry
-            index[first + 1] = entries + cand_expert
-            strong_at = first[is_strong] + 2
-            index[strong_at] = rows + cand_entry[is_strong]
-            value[strong_at] = -1.0
-            index[start[n] :] = rows + np.arange(entries)
-            start = start.astype(np.int32)
-            cost = np.concatenate([cost, np.full(entries, self.bonus)])
-            lower = np.concatenate([lower, np.zeros(entries)])
-            upper = np.concatenate([upper, np.full(entries, float(self.m))])
-            row_lower.append(np.full(entries, -highspy.kHighsInf))
-            row_upper.append(np.zeros(entries))
-            rows += entries
-            columns = n + entries
-        lp = highspy.HighsLp()
-        lp.num_col_ = columns
-        lp.num_row_ = rows
-        lp.sense_ = highspy.ObjSense.kMaximize
-        lp.col_cost_ = cost
-        lp.col_lower_ = lower
-        lp.col_upper_ = upper
-        lp.row_lower_ = np.concatenate(row_lower)
-        lp.row_upper_ = np.concatenate(row_upper)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = start
-        lp.a_matrix_.index_ = index
-        lp.a_matrix_.value_ = value
-        highs = _new_highs()
-        highs.setOptionValue("output_flag", False)
-        highs.setOptionValue("solver", "simplex")
-        highs.setOptionValue("threads", 1)
+        lp = pair_lp(
+            entries=self.entries,
+            experts=self.experts,
+            pair_entry=cand_entry,
+            pair_expert=cand_expert,
+            profit=cand_profit,
+            pinned=problem.pinned,
+            per_entry=(problem.per_entry, problem.per_entry),
+            load=(problem.min_load, problem.max_load),
+            strong=self.strong,
+            m=self.m,
+            bonus=self.bonus,
+        )
         # Presolve costs seconds on these degenerate transportation LPs and saves nothing.
-        highs.setOptionValue("presolve", "off")
-        highs.passModel(lp)
-        highs.run()
-        status = highs.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
+        highs = _run(lp, presolve=False)
+        if highs is None:
             return None
         solution = highs.getSolution()
         values = np.asarray(solution.col_value)
@@ -526,26 +458,126 @@ class _TransportationLP:
         )
 
 
-_highs_banner_shown = False
+def pair_lp(
+    *,
+    entries: int,
+    experts: int,
+    pair_entry: np.ndarray,
+    pair_expert: np.ndarray,
+    profit: np.ndarray,
+    pinned: frozenset[tuple[int, int]] = frozenset(),
+    per_entry: tuple[float, float],
+    load: tuple[float, float],
+    strong: np.ndarray | None = None,
+    m: int = 0,
+    bonus: float = 0.0,
+) -> highspy.HighsLp:
+    """The one LP of this module: maximise profit.x over the given (entry, expert) pairs,
+    0 <= x <= 1 (pinned pairs at 1), each entry's row sum within `per_entry` and each expert's
+    within `load`. With `strong`, the fairness rows and columns of the module's docstring."""
+    n = len(pair_entry)
+    pinned_mask = np.zeros(n, dtype=bool)
+    if pinned:
+        pinned_mask = np.fromiter(
+            ((int(e), int(x)) in pinned for e, x in zip(pair_entry, pair_expert, strict=True)),
+            dtype=bool,
+            count=n,
+        )
+    rows = entries + experts
+    cost = np.asarray(profit, dtype=np.float64)
+    lower = pinned_mask.astype(np.float64)
+    upper = np.ones(n, dtype=np.float64)
+    row_lower = [np.full(entries, per_entry[0], float), np.full(experts, load[0], float)]
+    row_upper = [np.full(entries, per_entry[1], float), np.full(experts, load[1], float)]
+    if strong is None:
+        # Columns in CSC form: each pair has a 1 in its entry row and in its expert row.
+        index = np.empty(2 * n, dtype=np.int32)
+        index[0::2] = pair_entry
+        index[1::2] = entries + pair_expert
+        start = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
+        value = np.ones(2 * n, dtype=np.float64)
+        columns = n
+    else:
+        # A strong pair also has a -1 in its entry's fairness row; then one column b_e per
+        # entry with a 1 in that row, bounds [0, m], worth the bonus.
+        is_strong = strong[pair_entry, pair_expert]
+        per_column = 2 + is_strong.astype(np.int32)
+        start64 = np.zeros(n + entries + 1, dtype=np.int64)
+        start64[1 : n + 1] = np.cumsum(per_column)
+        start64[n + 1 :] = start64[n] + np.arange(1, entries + 1)
+        index = np.empty(int(start64[-1]), dtype=np.int32)
+        value = np.ones(int(start64[-1]), dtype=np.float64)
+        first = start64[:n]
+        index[first] = pair_entry
+        index[first + 1] = entries + pair_expert
+        strong_at = first[is_strong] + 2
+        index[strong_at] = rows + pair_entry[is_strong]
+        value[strong_at] = -1.0
+        index[start64[n] :] = rows + np.arange(entries)
+        start = start64.astype(np.int32)
+        cost = np.concatenate([cost, np.full(entries, bonus)])
+        lower = np.concatenate([lower, np.zeros(entries)])
+        upper = np.concatenate([upper, np.full(entries, float(m))])
+        row_lower.append(np.full(entries, -highspy.kHighsInf))
+        row_upper.append(np.zeros(entries))
+        rows += entries
+        columns = n + entries
+    lp = highspy.HighsLp()
+    lp.num_col_ = columns
+    lp.num_row_ = rows
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.concatenate(row_lower)
+    lp.row_upper_ = np.concatenate(row_upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = start
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
+    return lp
 
 
-def _new_highs() -> highspy.Highs:
-    """A HiGHS instance. The first one of a process prints a licence banner on the C-level
-    stdout, which would spoil the one-line JSON that `assign_reviewers` and the benchmark
-    print, so that first construction writes to /dev/null."""
-    global _highs_banner_shown
-    if _highs_banner_shown:
-        return highspy.Highs()
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    try:
-        highs = highspy.Highs()
-        ctypes.CDLL(None).fflush(None)
-    finally:
-        os.dup2(saved, 1)
-        os.close(devnull)
-        os.close(saved)
-    _highs_banner_shown = True
+def _run(lp: highspy.HighsLp, *, presolve: bool = True):
+    """Solve by HiGHS' simplex, silently; the solver when optimal, else None.
+
+    Quiet by HiGHS' own option, set before any other call (as its authors ask): nothing is
+    redirected, so solving is safe in any thread. `highspy._Highs` is the solver class itself,
+    which highspy exports; its Python subclass `highspy.Highs` installs callbacks in its
+    constructor, which prints the licence banner before an option can be set.
+    """
+    # highspy exports _Highs, but its type stubs leave it out.
+    highs = highspy._Highs()  # type: ignore[attr-defined]
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("solver", "simplex")
+    highs.setOptionValue("threads", 1)
+    if not presolve:
+        highs.setOptionValue("presolve", "off")
+    highs.passModel(lp)
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
     return highs
+
+
+def best_coverage(
+    problem: AssignmentProblem, pair_entry: np.ndarray, pair_expert: np.ndarray
+) -> np.ndarray | None:
+    """Reviews per entry when as many as possible are placed within the maximum loads (minimum
+    loads ignored), on the given pairs; None if even that has no solution."""
+    entries, experts = problem.shape
+    lp = pair_lp(
+        entries=entries,
+        experts=experts,
+        pair_entry=pair_entry,
+        pair_expert=pair_expert,
+        profit=np.ones(len(pair_entry)),
+        pinned=problem.pinned,
+        per_entry=(0, problem.per_entry),
+        load=(0, problem.max_load),
+    )
+    highs = _run(lp)
+    if highs is None:
+        return None
+    values = np.asarray(highs.getSolution().col_value) > 0.5
+    return np.bincount(pair_entry[values], minlength=entries)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils.translation import gettext as _
 
-from .assignment import AssignmentProblem, _new_highs, balanced_loads
+from .assignment import AssignmentProblem, balanced_loads, best_coverage
 from .text_affinity import Texts, text_affinities
 
 # The bid's value before its weight: a preference nudges, never decides.
@@ -102,7 +102,15 @@ class AffinityParts:
         }
 
 
-def affinity_parts(entries: list[EntryRow], experts: list[ExpertRow]) -> AffinityParts:
+def affinity_parts(
+    entries: list[EntryRow],
+    experts: list[ExpertRow],
+    *,
+    text: tuple[np.ndarray, np.ndarray] | None = None,
+) -> AffinityParts:
+    """Every pair's affinity terms. `text` is the (scores, comparable) pair of
+    `text_affinities` for these entries and experts when it is already known (it is the costly
+    part); without it, it is computed."""
     shape = (len(entries), len(experts))
     direction = np.zeros(shape, dtype=bool)
     bid = np.zeros(shape, dtype=np.int8)
@@ -114,11 +122,18 @@ def affinity_parts(entries: list[EntryRow], experts: list[ExpertRow]) -> Affinit
         for nomination_id, preference in expert.bids:
             if nomination_id in entry_index:
                 bid[entry_index[nomination_id], j] = preference
+    if text is None:
+        text = text_of(entries, experts)
+    scores, comparable = text
+    return AffinityParts(direction=direction, text=scores, comparable=comparable, bid=bid)
+
+
+def text_of(entries: list[EntryRow], experts: list[ExpertRow]) -> tuple[np.ndarray, np.ndarray]:
+    """The text affinity of every pair and whether it had text to compare (text_affinity.py)."""
     if entries and experts:
-        text, comparable = text_affinities([e.texts for e in entries], [x.texts for x in experts])
-    else:
-        text, comparable = np.zeros(shape, dtype=np.float32), np.zeros(shape, dtype=bool)
-    return AffinityParts(direction=direction, text=text, comparable=comparable, bid=bid)
+        return text_affinities([e.texts for e in entries], [x.texts for x in experts])
+    shape = (len(entries), len(experts))
+    return np.zeros(shape, dtype=np.float32), np.zeros(shape, dtype=bool)
 
 
 def affinity_matrix(
@@ -200,18 +215,18 @@ def diagnose(problem: AssignmentProblem) -> list[dict]:
         allowed[e, x] = False
     reasons: list[dict] = []
     reachable = allowed.sum(axis=0)
-    for x in np.flatnonzero(reachable < problem.min_load):
+    for starved in np.flatnonzero(reachable < problem.min_load):
         reasons.append(
             {
                 "kind": "expert_below_min_load",
-                "expert": int(x),
-                "allowed": int(reachable[x]),
+                "expert": int(starved),
+                "allowed": int(reachable[starved]),
                 "min_load": problem.min_load,
             }
         )
     pair_entry, pair_expert = np.nonzero(allowed)
     if 0 < len(pair_entry) <= DIAGNOSIS_MAX_PAIRS:
-        coverage = _best_coverage(problem, pair_entry, pair_expert)
+        coverage = best_coverage(problem, pair_entry, pair_expert)
         if coverage is not None:
             placed = int(coverage.sum())
             short = np.flatnonzero(coverage < problem.per_entry)
@@ -223,55 +238,16 @@ def diagnose(problem: AssignmentProblem) -> list[dict]:
                         "needed": entries * problem.per_entry,
                     }
                 )
-            for e in short:
+            for left_short in short:
                 reasons.append(
                     {
                         "kind": "entry_left_short",
-                        "entry": int(e),
-                        "got": int(coverage[e]),
+                        "entry": int(left_short),
+                        "got": int(coverage[left_short]),
                         "needed": problem.per_entry,
                     }
                 )
     return reasons
-
-
-def _best_coverage(problem: AssignmentProblem, pair_entry, pair_expert) -> np.ndarray | None:
-    """Reviews per entry when as many as possible are placed within the maximum loads."""
-    import highspy
-
-    entries, experts = problem.shape
-    n = len(pair_entry)
-    pinned = np.fromiter(
-        ((int(e), int(x)) in problem.pinned for e, x in zip(pair_entry, pair_expert, strict=True)),
-        dtype=bool,
-        count=n,
-    )
-    index = np.empty(2 * n, dtype=np.int32)
-    index[0::2] = pair_entry
-    index[1::2] = entries + pair_expert
-    lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = entries + experts
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = np.ones(n)
-    lp.col_lower_ = pinned.astype(np.float64)
-    lp.col_upper_ = np.ones(n)
-    lp.row_lower_ = np.zeros(entries + experts)
-    lp.row_upper_ = np.concatenate(
-        [np.full(entries, problem.per_entry, float), np.full(experts, problem.max_load, float)]
-    )
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.arange(0, 2 * n + 1, 2, dtype=np.int32)
-    lp.a_matrix_.index_ = index
-    lp.a_matrix_.value_ = np.ones(2 * n)
-    highs = _new_highs()
-    highs.setOptionValue("output_flag", False)
-    highs.passModel(lp)
-    highs.run()
-    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    values = np.asarray(highs.getSolution().col_value) > 0.5
-    return np.bincount(pair_entry[values], minlength=entries)
 
 
 def describe_reasons(

@@ -1,13 +1,23 @@
 """Reads of the evaluation that span relations, with their joins chosen once."""
 
+import hashlib
 from collections import defaultdict
 
+import numpy as np
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from submissions.models import Direction, Edition, Nomination
 from submissions.states import Channel, NominationState
 
-from .assignment_data import DEFAULT_WEIGHTS, EntryRow, ExpertRow, Weights
+from .assignment_data import (
+    DEFAULT_WEIGHTS,
+    AffinityParts,
+    EntryRow,
+    ExpertRow,
+    Weights,
+    affinity_parts,
+)
 from .models import Assignment, AssignmentSettings, Bid, Conflict, Expert, PairRule, Review
 from .text_affinity import Texts
 
@@ -174,8 +184,6 @@ def pair_rules(edition: Edition) -> QuerySet[PairRule]:
 def assignment_table(edition: Edition) -> dict:
     """Everything the entries × experts table shows, in a fixed number of queries, with each
     pair's affinity explained (direction, text, bid) as the solver would score it now."""
-    from .assignment_data import affinity_parts
-
     experts = list(
         Expert.objects.filter(edition=edition)
         .prefetch_related("directions")
@@ -192,7 +200,7 @@ def assignment_table(edition: Edition) -> dict:
     conflicts = conflicted_pairs(edition)
     rules = {(r.expert_id, r.nomination_id): r.kind for r in pair_rules(edition)}
     weights = edition_weights(edition)
-    parts = affinity_parts([entry_row(n) for n in entries], expert_rows(edition, experts))
+    parts = edition_affinity([entry_row(n) for n in entries], expert_rows(edition, experts))
     rows = []
     for i, entry in enumerate(entries):
         cells = []
@@ -289,8 +297,6 @@ def edition_weights(edition: Edition) -> Weights:
 def pair_explanation(edition: Edition, nomination: Nomination, expert: Expert) -> dict | None:
     """Why the pair scores what it does, against the whole edition (the text scale and the
     n-gram weights depend on every text), or None when the entry is not one to review."""
-    from .assignment_data import affinity_parts
-
     entries = list(entries_to_review(edition))
     experts = list(
         Expert.objects.filter(edition=edition).prefetch_related("directions").order_by("pk")
@@ -299,5 +305,50 @@ def pair_explanation(edition: Edition, nomination: Nomination, expert: Expert) -
     column = {e.pk: j for j, e in enumerate(experts)}
     if nomination.pk not in index or expert.pk not in column:
         return None
-    parts = affinity_parts([entry_row(n) for n in entries], expert_rows(edition, experts))
+    parts = edition_affinity([entry_row(n) for n in entries], expert_rows(edition, experts))
     return parts.explain(index[nomination.pk], column[expert.pk], edition_weights(edition))
+
+
+# --- The text affinity, computed once per assignment run ---------------------------------------
+
+# The text affinity is the costly part of a pair's affinity (a TF-IDF over every text of the
+# edition, seconds for a large one). The assignment run computes it and keeps it in the cache
+# under a digest of the very texts it read (ids and both languages, in order); the assignment
+# pages read it back instead of computing it on every load. An edited text changes the digest,
+# so a page never shows a score for texts that are no longer there: it computes the new one
+# once and keeps it the same way. Above the size limit nothing is kept (tens of megabytes).
+TEXT_AFFINITY_SECONDS = 30 * 24 * 3600
+TEXT_AFFINITY_MAX_PAIRS = 2_000_000
+
+
+def _text_affinity_key(entries: list[EntryRow], experts: list[ExpertRow]) -> str | None:
+    """The digest of the texts in id order (the pages list experts by name, the run by id)."""
+    if not entries or not experts or len(entries) * len(experts) > TEXT_AFFINITY_MAX_PAIRS:
+        return None
+    digest = hashlib.sha256()
+    for side in ([(e.id, e.texts) for e in entries], [(x.id, x.texts) for x in experts]):
+        for row_id, texts in sorted(side, key=lambda pair: pair[0]):
+            digest.update(f"{row_id}\x1f{texts.zh}\x1f{texts.en}\x1e".encode())
+        digest.update(b"\x1d")
+    return f"review:text-affinity:{digest.hexdigest()}"
+
+
+def edition_affinity(entries: list[EntryRow], experts: list[ExpertRow]) -> AffinityParts:
+    """`affinity_parts` with the text affinity read from the cache when these texts have been
+    scored already (by the run), and kept there when not. Kept in id order, given in the
+    order of `entries` and `experts`."""
+    key = _text_affinity_key(entries, experts)
+    if key is None:
+        return affinity_parts(entries, experts)
+    by_id_e = np.argsort([row.id for row in entries], kind="stable")
+    by_id_x = np.argsort([row.id for row in experts], kind="stable")
+    kept = cache.get(key)
+    if kept is not None:
+        # Row r of the kept matrices is entries[by_id_e[r]]: put each back in its place.
+        rows, columns = np.argsort(by_id_e), np.argsort(by_id_x)
+        text = (kept[0][np.ix_(rows, columns)], kept[1][np.ix_(rows, columns)])
+        return affinity_parts(entries, experts, text=text)
+    parts = affinity_parts(entries, experts)
+    in_id_order = np.ix_(by_id_e, by_id_x)
+    cache.set(key, (parts.text[in_id_order], parts.comparable[in_id_order]), TEXT_AFFINITY_SECONDS)
+    return parts

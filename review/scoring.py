@@ -17,14 +17,20 @@ import statistics
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
+
+# Entries, experts and criteria are whatever keys the caller uses (ids in the portal).
+E = TypeVar("E", bound=Hashable)
+R = TypeVar("R", bound=Hashable)
+C = TypeVar("C", bound=Hashable)
 
 SCALE_MIN = 1
 SCALE_MAX = 10
 
 
-def weighted_total(scores: Mapping[Hashable, float], weights: Mapping[Hashable, float]) -> float:
+def weighted_total(scores: Mapping[C, float], weights: Mapping[C, float]) -> float:
     """The weighted mean of one review's criterion scores (on the 1–10 scale)."""
     if set(scores) != set(weights):
         raise ValueError("a score is needed for every criterion, and only for those")
@@ -35,8 +41,8 @@ def weighted_total(scores: Mapping[Hashable, float], weights: Mapping[Hashable, 
 
 
 @dataclass(frozen=True)
-class EntryScore:
-    entry: Hashable
+class EntryScore(Generic[E]):
+    entry: E
     count: int
     mean: float
     median: float
@@ -45,8 +51,8 @@ class EntryScore:
 
 
 def calibrate(
-    reviews: Iterable[tuple[Hashable, Hashable, float]],
-) -> tuple[dict[Hashable, float], dict[Hashable, float]]:
+    reviews: Iterable[tuple[E, R, float]],
+) -> tuple[dict[E, float], dict[R, float]]:
     """Least-squares fit of entry quality and expert offset from (entry, expert, total) triples.
 
     Eliminating each entry's quality leaves a small linear system in the experts' offsets
@@ -60,7 +66,7 @@ def calibrate(
     entries = sorted({e for e, _r, _s in reviews}, key=repr)
     experts = sorted({r for _e, r, _s in reviews}, key=repr)
     expert_index = {r: i for i, r in enumerate(experts)}
-    by_entry: dict[Hashable, list[tuple[int, float]]] = defaultdict(list)
+    by_entry: dict[E, list[tuple[int, float]]] = defaultdict(list)
     for entry, expert, total in reviews:
         by_entry[entry].append((expert_index[expert], float(total)))
 
@@ -84,10 +90,10 @@ def calibrate(
     return quality, offsets
 
 
-def aggregate(reviews: Iterable[tuple[Hashable, Hashable, float]]) -> dict[Hashable, EntryScore]:
+def aggregate(reviews: Iterable[tuple[E, R, float]]) -> dict[E, EntryScore[E]]:
     """Per entry: count, mean, median, spread and calibrated score of its review totals."""
     reviews = list(reviews)
-    totals: dict[Hashable, list[float]] = defaultdict(list)
+    totals: dict[E, list[float]] = defaultdict(list)
     for entry, _expert, total in reviews:
         totals[entry].append(float(total))
     quality, _offsets = calibrate(reviews)
@@ -104,6 +110,6 @@ def aggregate(reviews: Iterable[tuple[Hashable, Hashable, float]]) -> dict[Hasha
     }
 
 
-def rank(scores: Mapping[Hashable, EntryScore]) -> list[Hashable]:
+def rank(scores: Mapping[E, EntryScore[E]]) -> list[E]:
     """Entries by raw mean, best first; ties by median, then by entry, so the order is stable."""
     return sorted(scores, key=lambda e: (-scores[e].mean, -scores[e].median, repr(e)))

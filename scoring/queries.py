@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -287,9 +287,9 @@ def edition_ranking(edition: Edition) -> EditionRanking:
     )
 
     per_day: dict[date, int] = defaultdict(int)
-    for row in review_rows:
-        if row.review.submitted_at is not None:
-            per_day[timezone.localtime(row.review.submitted_at).date()] += 1
+    for review_row in review_rows:
+        if review_row.review.submitted_at is not None:
+            per_day[timezone.localtime(review_row.review.submitted_at).date()] += 1
     progress: list[tuple[date, int]] = []
     running = 0
     for day in sorted(per_day):
@@ -312,7 +312,7 @@ class ExpertProgress:
     assigned: int = 0
     drafts: int = 0
     submitted: int = 0
-    last_reminder: object = None
+    last_reminder: datetime | None = None
 
     @property
     def not_started(self) -> int:

@@ -138,11 +138,14 @@ def set_criterion_weights(*, edition: Edition, weights: Mapping[int, float], act
 
 def preliminary_window(edition: Edition) -> StageWindow | None:
     """The edition's preliminary-evaluation window, looked up once per edition object."""
-    cached = getattr(edition, "_preliminary_window", False)
-    if cached is False:
-        cached = StageWindow.objects.filter(edition=edition, stage=Stage.PRELIMINARY).first()
-        edition._preliminary_window = cached
-    return cached
+    # Memoised in the instance's __dict__, as cached_property does.
+    memo = edition.__dict__
+    if "_preliminary_window" not in memo:
+        memo["_preliminary_window"] = StageWindow.objects.filter(
+            edition=edition, stage=Stage.PRELIMINARY
+        ).first()
+    window: StageWindow | None = memo["_preliminary_window"]
+    return window
 
 
 def review_window_open(edition: Edition, now: datetime | None = None) -> bool:
@@ -212,7 +215,7 @@ def save_review(
                 current_version=review.version,
             )
         current = {s.criterion_id: s for s in review.scores.all()}
-        merged = {cid: s.score for cid, s in current.items()}
+        merged: dict[int, int | None] = {cid: s.score for cid, s in current.items()}
         merged.update({cid: (int(v) if v is not None else None) for cid, v in scores.items()})
         missing = [c for c in criteria if merged.get(c.pk) is None]
         submitting = submit or review.state == Review.State.SUBMITTED

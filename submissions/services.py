@@ -6,10 +6,10 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,7 +89,10 @@ CONTENT_FIELD_NAMES = (
     "application_status",
 )
 CONTENT_FIELDS = frozenset(CONTENT_FIELD_NAMES)
-CODE_PREFIXES = {Category.Code.CUTTING_EDGE: "CE", Category.Code.INNOVATIVE: "IN"}
+# A nomination's lists of parts (completing organisations, key people, patents).
+_Part = TypeVar("_Part", bound=Model)
+
+CODE_PREFIXES: dict[str, str] = {Category.Code.CUTTING_EDGE: "CE", Category.Code.INNOVATIVE: "IN"}
 
 
 # --- Who is acting --------------------------------------------------------------------------
@@ -258,17 +261,18 @@ def _replace_parts(
     patents: Sequence[dict] | None,
 ) -> None:
     """Replace a list of parts wholesale: the form always sends the whole list, in order."""
-    for model, rows in (
-        (CompletingOrganisation, completing_organisations),
-        (KeyPerson, key_people),
-        (Patent, patents),
-    ):
-        if rows is None:
-            continue
-        model.objects.filter(nomination=nomination).delete()
-        model.objects.bulk_create(
-            model(nomination=nomination, position=index, **row) for index, row in enumerate(rows)
-        )
+    _replace_rows(CompletingOrganisation, nomination, completing_organisations)
+    _replace_rows(KeyPerson, nomination, key_people)
+    _replace_rows(Patent, nomination, patents)
+
+
+def _replace_rows(model: type[_Part], nomination: Nomination, rows: Sequence[dict] | None) -> None:
+    if rows is None:
+        return
+    model._default_manager.filter(nomination=nomination).delete()
+    model._default_manager.bulk_create(
+        model(nomination=nomination, position=index, **row) for index, row in enumerate(rows)
+    )
 
 
 def _sync_declarations(nomination: Nomination, actor, kinds: Iterable[str], now) -> dict:

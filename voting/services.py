@@ -311,7 +311,7 @@ def rerun_round(
     if round.state != RoundState.VOID:
         raise RoundStateError(_("Only a void round can be held again."))
     if (
-        round.parent_id is not None
+        round.parent is not None
         and round.parent.runoffs.filter(kind=round.kind, number__gt=round.number)
         .exclude(state=RoundState.VOID)
         .exists()
@@ -522,8 +522,9 @@ def count_round(*, round: BallotRound, actor, secrets: Sequence[str]) -> BallotR
         if locked.state != RoundState.AWAITING_COUNT:
             raise RoundStateError(_("Only a closed round awaiting its count can be counted."))
         by_public = {bytes(rt.public_key): rt for rt in locked.tellers.select_related("teller")}
-        matched = [by_public.get(sealing.public_key_of(k)) for k in keys]
-        if any(rt is None for rt in matched):
+        found = [by_public.get(sealing.public_key_of(k)) for k in keys]
+        matched = [rt for rt in found if rt is not None]
+        if len(matched) != len(found):
             raise CountRefused(_("A secret does not belong to a teller of this round."))
         if matched[0].pk == matched[1].pk:
             raise CountRefused(_("Two different tellers must each enter their own secret."))
@@ -675,7 +676,7 @@ def certify_round(
         locked = BallotRound.objects.select_for_update().get(pk=round.pk)
         if locked.state != RoundState.CLOSED:
             raise RoundStateError(_("Only a closed round with a valid result can be certified."))
-        if locked.parent_id is not None and locked.parent.state != RoundState.CERTIFIED:
+        if locked.parent is not None and locked.parent.state != RoundState.CERTIFIED:
             raise RoundStateError(_("Certify the round this run-off comes from first."))
         if (
             locked.parent_id is None
@@ -714,6 +715,7 @@ def certify_round(
         locked.save(update_fields=["state", "certified_at", "certified_by", "updated_at"])
         if locked.kind == RoundKind.VACANCY_RUNOFF:
             _link_vacancy_runoff(locked)
+        result = locked.result or {}
         record_event(
             actor=actor,
             action="voting.round_certified",
@@ -722,9 +724,9 @@ def certify_round(
                 "category": locked.category.code,
                 "number": locked.number,
                 "kind": locked.kind,
-                "winners": list(locked.result.get("winners", [])),
-                "runoff": locked.result.get("runoff"),
-                "cast": locked.result.get("cast"),
+                "winners": list(result.get("winners", [])),
+                "runoff": result.get("runoff"),
+                "cast": result.get("cast"),
                 "unfilled": open_places,
                 "unfilled_decision": decision.decision if decision else None,
                 "unfilled_reason": decision.reason if decision else None,
@@ -756,6 +758,7 @@ def _link_vacancy_runoff(runoff: BallotRound) -> None:
     notice = Publication.objects.filter(edition_id=runoff.edition_id).first()
     if (
         notice is not None
+        and runoff.certified_at is not None
         and notice.notice_opens_at <= runoff.certified_at
         and (runoff.result or {}).get("winners")
     ):

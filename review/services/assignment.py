@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 import numpy as np
@@ -21,7 +21,6 @@ from ..assignment import AssignmentInfeasible, solve
 from ..assignment_data import (
     EntryRow,
     ExpertRow,
-    affinity_parts,
     build_problem,
     describe_reasons,
     diagnose,
@@ -42,6 +41,23 @@ from .pairs import move_to_review
 
 # The largest editions solve in seconds; a run this old without an end has lost its worker.
 RUN_STALE_AFTER_MINUTES = 15
+
+
+@dataclass
+class AssignmentOutcome:
+    """What a run decided, for `_write_assignment` to store and `_summary` to report."""
+
+    edition: Edition
+    nominations: list[Nomination]
+    entries: list[EntryRow]
+    experts: list[ExpertRow]
+    per_entry: int
+    started: float  # time.perf_counter() at the start of the run
+    chosen: set[tuple[int, int]] = field(default_factory=set)  # (expert id, nomination id)
+    pinned: set[tuple[int, int]] = field(default_factory=set)
+    objective: float = 0.0
+    bound: float = 0.0
+    extra: dict = field(default_factory=dict)  # weights, quality, fairness figures
 
 
 def _entry_rows(edition: Edition) -> tuple[list[Nomination], list[EntryRow]]:
@@ -86,11 +102,13 @@ def assign_reviewers(
     report(20)
 
     if not entries:
-        summary = _summary(edition, per_entry, entries, experts, [], 0.0, 0.0, started, 0, 0)
+        nothing = AssignmentOutcome(edition, nominations, entries, experts, per_entry, started)
+        summary = _summary(nothing, created=0, removed=0)
         report(100)
         return summary
     weights = queries.edition_weights(edition)
-    parts = affinity_parts(entries, experts)
+    # Computed once for the run and kept for the assignment pages (queries.edition_affinity).
+    parts = queries.edition_affinity(entries, experts)
     problem = build_problem(
         entries,
         experts,
@@ -134,17 +152,17 @@ def assign_reviewers(
         raise RuntimeError("The solver proposed a conflicted pair; nothing was written.")
 
     try:
-        summary = _write_assignment(
-            edition,
-            nominations,
-            entries,
-            experts,
-            chosen,
-            pinned,
-            per_entry,
-            result,
-            started,
-            actor,
+        outcome = AssignmentOutcome(
+            edition=edition,
+            nominations=nominations,
+            entries=entries,
+            experts=experts,
+            per_entry=per_entry,
+            started=started,
+            chosen=chosen,
+            pinned=pinned,
+            objective=result.objective,
+            bound=result.bound,
             extra={
                 "weights": asdict(weights),
                 "quality": quality,
@@ -155,6 +173,7 @@ def assign_reviewers(
                 },
             },
         )
+        summary = _write_assignment(outcome, actor=actor)
     except IntegrityError as error:
         if not is_conflict_refusal(error):
             raise
@@ -182,20 +201,9 @@ def _quality(problem, parts, weights, pairs) -> dict:
     return quality
 
 
-def _write_assignment(
-    edition,
-    nominations,
-    entries,
-    experts,
-    chosen,
-    pinned,
-    per_entry,
-    result,
-    started,
-    actor,
-    extra,
-) -> dict:
-    """Replace the edition's assignment by `chosen` in one transaction; all or nothing."""
+def _write_assignment(outcome: AssignmentOutcome, *, actor) -> dict:
+    """Replace the edition's assignment by `outcome.chosen` in one transaction; all or nothing."""
+    edition, chosen, pinned = outcome.edition, outcome.chosen, outcome.pinned
     with transaction.atomic():
         current = {
             (a.expert_id, a.nomination_id): a
@@ -213,28 +221,22 @@ def _write_assignment(
                 existing.source = source
                 existing.save(update_fields=["source"])
         Assignment.objects.bulk_create(created)
-        for nomination in nominations:
+        for nomination in outcome.nominations:
             move_to_review(nomination, actor)
-        summary = _summary(
-            edition,
-            per_entry,
-            entries,
-            experts,
-            sorted(chosen),
-            result.objective,
-            result.bound,
-            started,
-            len(created),
-            len(obsolete),
-        )
-        summary.update(extra)
+        summary = _summary(outcome, created=len(created), removed=len(obsolete))
+        summary.update(outcome.extra)
         record_event(actor=actor, action="review.assignment_run", obj=edition, details=summary)
     return summary
 
 
-def _summary(
-    edition, per_entry, entries, experts, pairs, objective, bound, started, created, removed
-) -> dict:
+def _summary(outcome: AssignmentOutcome, *, created: int, removed: int) -> dict:
+    edition, per_entry, entries, experts = (
+        outcome.edition,
+        outcome.per_entry,
+        outcome.entries,
+        outcome.experts,
+    )
+    pairs, objective, bound = sorted(outcome.chosen), outcome.objective, outcome.bound
     per_entry_count: dict[int, int] = {}
     loads = dict.fromkeys((e.id for e in experts), 0)
     for expert_id, nomination_id in pairs:
@@ -267,7 +269,7 @@ def _summary(
         "conflicts_assigned": conflicts_assigned,
         "created": created,
         "removed": removed,
-        "seconds": round(time.perf_counter() - started, 3),
+        "seconds": round(time.perf_counter() - outcome.started, 3),
     }
 
 
@@ -360,7 +362,7 @@ def current_quality(edition: Edition):
     experts = list(
         Expert.objects.filter(edition=edition).prefetch_related("directions").order_by("pk")
     )
-    parts = affinity_parts(
+    parts = queries.edition_affinity(
         [queries.entry_row(n) for n in nominations], queries.expert_rows(edition, experts)
     )
     entry_index = {n.pk: i for i, n in enumerate(nominations)}
@@ -388,7 +390,7 @@ def compare_with_direction_only(*, edition: Edition, per_entry: int) -> dict:
         queries.started_assignments(edition).values_list("expert_id", "nomination_id")
     )
     weights = queries.edition_weights(edition)
-    parts = affinity_parts(entries, experts)
+    parts = queries.edition_affinity(entries, experts)
     problem = build_problem(
         entries,
         experts,

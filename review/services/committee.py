@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -108,10 +109,7 @@ def invite_experts(*, experts: Iterable[Expert], actor, base_url: str = "") -> i
             expert.invited_at = now
             expert.save(update_fields=["invited_at", "updated_at"])
             record_event(actor=actor, action="review.expert_invited", obj=expert)
-            expert_id = expert.pk
-            transaction.on_commit(
-                lambda expert_id=expert_id: tasks.send_expert_invitation.delay(expert_id, base_url)
-            )
+            transaction.on_commit(partial(tasks.send_expert_invitation.delay, expert.pk, base_url))
     return len(experts)
 
 

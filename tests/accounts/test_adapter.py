@@ -3,7 +3,9 @@
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user
+from django.test import Client
 
 from tests.factories import UserFactory
 
@@ -122,3 +124,40 @@ def test_a_changed_password_is_announced_in_the_preferred_language(client, outbo
     assert [message.to for message in outbox] == [[user.email]]
     assert outbox[0].subject == "密码已更改"
     assert "您的密码现已被修改。" in outbox[0].body
+
+
+def test_an_address_confirmed_in_another_browser_leads_to_the_dashboard_in_the_own_language(
+    client, outbox
+):
+    # Signed up on a Chinese page choosing English; the link is opened under /zh-hans/ in a
+    # browser that never signed in, so allauth cannot sign the person in on confirmation.
+    client.post(
+        url("account_signup", "zh-hans"),
+        {
+            "email": "wang.fang@example.cn",
+            "full_name": "Wang Fang",
+            "preferred_language": "en",
+            "password1": "Battery-Cell-2026",
+            "password2": "Battery-Cell-2026",
+        },
+    )
+    path = urlsplit(link_in(outbox[0], "/accounts/confirm-email/")).path
+    assert path.startswith("/en/")
+
+    confirmed = Client().post(path.replace("/en/", "/zh-hans/", 1))
+
+    assert confirmed["Location"] == url("accounts:dashboard", "en")
+    assert EmailAddress.objects.get(email="wang.fang@example.cn").verified is True
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_signing_out_returns_to_the_home_page_of_the_language_being_read(client, language):
+    # Not the browser's Accept-Language, nor the preferred language: the page's.
+    user = UserFactory(preferred_language="zh-hans" if language == "en" else "en")
+    client.force_login(user)
+    other = "zh-hans" if language == "en" else "en"
+
+    response = client.post(url("account_logout", language), HTTP_ACCEPT_LANGUAGE=other)
+
+    assert response["Location"] == f"/{language}/"
+    assert not get_user(client).is_authenticated

@@ -1,5 +1,9 @@
 """The assignment solver: its guarantees, checked on random instances against an independent LP."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,6 +14,7 @@ from review.assignment import (
     AssignmentInfeasible,
     AssignmentProblem,
     balanced_loads,
+    best_coverage,
     solve,
 )
 
@@ -158,3 +163,83 @@ def test_loads_that_cannot_add_up_are_explained():
 def test_balanced_loads_differ_by_at_most_one():
     assert balanced_loads(125, 31, 5) == (20, 21)
     assert balanced_loads(2000, 300, 3) == (20, 20)
+
+
+# Four threads solve while the main thread writes to file descriptor 1: every line arrives and
+# nothing else does (no licence banner, no solver log), so no thread's output is redirected.
+SOLVING_IN_THREADS = """
+import os, threading
+import numpy as np
+from review.assignment import AssignmentProblem, balanced_loads, solve
+problem = AssignmentProblem(
+    np.random.default_rng(1).random((60, 12)), 3, *balanced_loads(60, 12, 3)
+)
+objectives = []
+threads = [
+    threading.Thread(target=lambda: objectives.append(solve(problem).objective))
+    for _ in range(4)
+]
+for thread in threads:
+    thread.start()
+for number in range(300):
+    os.write(1, b"line %d\\n" % number)
+for thread in threads:
+    thread.join()
+print(len(objectives), len(set(round(o, 9) for o in objectives)))
+"""
+
+
+def test_the_solver_prints_nothing_and_leaves_the_process_output_alone():
+    root = Path(__file__).resolve().parents[2]
+
+    run = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", SOLVING_IN_THREADS],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=True,
+    )
+
+    expected = "".join(f"line {number}\n" for number in range(300)) + "4 1\n"
+    assert run.stdout == expected
+    assert run.stderr == ""
+
+
+def test_best_coverage_places_as_many_reviews_as_the_maximum_loads_allow():
+    # Three entries want 2 experts each; two experts take at most 2 each: 4 of 6 places.
+    problem = AssignmentProblem(np.zeros((3, 2)), 2, 0, 2, pinned=frozenset({(2, 0), (2, 1)}))
+    pair_entry, pair_expert = np.nonzero(np.ones((3, 2), dtype=bool))
+
+    coverage = best_coverage(problem, pair_entry, pair_expert)
+
+    assert coverage is not None
+    assert int(coverage.sum()) == 4
+    assert coverage[2] == 2  # the pinned pairs are kept
+
+
+# With file descriptor 1 closed, a solver that redirected it (dup, dup2) would fail; one that
+# leaves the process's descriptors alone solves as usual.
+SOLVING_WITHOUT_STDOUT = """
+import os
+import numpy as np
+from review.assignment import AssignmentProblem, balanced_loads, solve
+os.close(1)
+problem = AssignmentProblem(np.random.default_rng(1).random((20, 6)), 2, *balanced_loads(20, 6, 2))
+os.write(2, b"%d pairs" % len(solve(problem).pairs))
+"""
+
+
+def test_the_solver_never_touches_file_descriptor_1():
+    root = Path(__file__).resolve().parents[2]
+
+    run = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", SOLVING_WITHOUT_STDOUT],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+    )
+
+    assert (run.returncode, run.stderr) == (0, "40 pairs")

@@ -202,3 +202,65 @@ def test_the_bidding_rule_lets_a_non_conflicted_committee_expert_in_and_no_one_e
     assert may_bid(world["chemist"].user, world["entry"]) is True
     assert may_bid(world["outsider"].user, world["entry"]) is False
     assert may_bid(world["organiser"], world["entry"]) is False
+
+
+@pytest.fixture
+def text_scorings(monkeypatch):
+    """Each time the text affinity is computed: (entries, experts). The real function runs."""
+    from review import assignment_data
+
+    calls = []
+    real = assignment_data.text_affinities
+
+    def counted(entries, experts):
+        calls.append((len(entries), len(experts)))
+        return real(entries, experts)
+
+    monkeypatch.setattr(assignment_data, "text_affinities", counted)
+    return calls
+
+
+def test_the_run_scores_the_texts_once_and_the_pages_read_the_scores_back(
+    client, world, text_scorings
+):
+    assign_reviewers(edition=world["edition"], per_entry=1, actor=world["organiser"])
+    assert text_scorings == [(1, 3)]
+    client.force_login(world["organiser"])
+
+    for _ in range(2):
+        table = client.get(url("review:assignment_overview")).content.decode()
+    pair = client.get(
+        url("review:assignment_pair", code=world["entry"].code, expert_id=world["chemist"].pk)
+    ).content.decode()
+    client.get(url("review:assignment_quality"))
+
+    assert text_scorings == [(1, 3)]
+    assert "knows the field" in table and "direction matches" in pair
+
+
+def test_an_edited_statement_is_scored_again_once(client, world, text_scorings):
+    assign_reviewers(edition=world["edition"], per_entry=1, actor=world["organiser"])
+    client.force_login(world["organiser"])
+    world["outsider"].statement_en = "Sulphide solid electrolytes for lithium-metal anodes"
+    world["outsider"].save()
+
+    for _ in range(2):
+        client.get(url("review:assignment_overview"))
+
+    assert text_scorings == [(1, 3), (1, 3)]
+
+
+def test_reading_the_kept_scores_costs_no_query(client, world):
+    client.force_login(world["organiser"])
+
+    def explanations(response):
+        return [[cell["why"] for cell in row["cells"]] for row in response.context["table"]["rows"]]
+
+    with CaptureQueriesContext(connection) as computing:
+        first = client.get(url("review:assignment_overview"))
+    with CaptureQueriesContext(connection) as reading:
+        second = client.get(url("review:assignment_overview"))
+
+    assert len(reading) == len(computing)
+    assert explanations(second) == explanations(first)
+    assert [why["text"] is not None for why in explanations(first)[0]] == [True, True, False]
