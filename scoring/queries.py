@@ -348,8 +348,10 @@ def expert_progress(edition: Edition) -> list[ExpertProgress]:
     # The reminders' e-mails, not the audit trail, say when each expert was last reminded.
     prefix = reminder_key_prefix(edition)
     for key, queued_at in queued_under(prefix):
-        expert_id = key[len(prefix) :].split(":", 1)[0]
-        row = rows.get(int(expert_id)) if expert_id.isdigit() else None
-        if row is not None and (row.last_reminder is None or queued_at > row.last_reminder):
-            row.last_reminder = queued_at
+        reminded = key[len(prefix) :].split(":", 1)[0]
+        progress = rows.get(int(reminded)) if reminded.isdigit() else None
+        if progress is not None and (
+            progress.last_reminder is None or queued_at > progress.last_reminder
+        ):
+            progress.last_reminder = queued_at
     return sorted(rows.values(), key=lambda r: (r.finished, r.expert.name_en))
