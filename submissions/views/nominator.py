@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.services import OrganisationRefused, save_organisation_profile
+
 from ..completeness import language_completeness, maturity_warnings, missing_items
 from ..forms import NominationForm, OrganisationForm, part_formsets, part_rows
 from ..models import Category, Edition, Nomination
@@ -29,7 +31,6 @@ from ..services import (
     NominationError,
     StaleEdit,
     create_nomination,
-    save_organisation_profile,
     submit_nomination,
     withdraw_nomination,
 )
@@ -86,7 +87,7 @@ def organisation_profile(request):
             save_organisation_profile(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
-        except NominationError as error:
+        except OrganisationRefused as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The organisation profile is saved."))
