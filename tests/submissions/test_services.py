@@ -18,9 +18,9 @@ from submissions.services import (
     WindowClosed,
     create_nomination,
     make_declarations,
+    save_nomination,
     submit_nomination,
     transition,
-    update_nomination,
     withdraw_nomination,
 )
 from submissions.stages import Stage
@@ -302,14 +302,16 @@ def test_organisers_are_not_bound_by_the_window(edition, cutting_edge, organisat
 # --- editing --------------------------------------------------------------------------------
 
 
-def test_update_saves_content_parts_and_declarations_and_bumps_the_version(nomination, nominator):
-    result = update_nomination(
+def test_a_save_writes_content_parts_and_declarations_and_bumps_the_version(nomination, nominator):
+    result = save_nomination(
         nomination=nomination,
         actor=nominator,
-        expected_version=nomination.version,
-        title_en="New title",
-        patents=[{"number": "CN1234567A", "title": "电池", "status": "pending"}],
-        declarations=["voluntary"],
+        data={
+            "version": nomination.version,
+            "title_en": "New title",
+            "patents": [{"number": "CN1234567A", "title": "电池", "status": "pending"}],
+            "declarations": ["voluntary"],
+        },
     )
 
     result.refresh_from_db()
@@ -323,19 +325,17 @@ def test_update_saves_content_parts_and_declarations_and_bumps_the_version(nomin
 
 def test_a_stale_edit_is_refused_and_changes_nothing(nomination, nominator, colleague):
     opened_version = nomination.version
-    update_nomination(
+    save_nomination(
         nomination=nomination,
         actor=colleague,
-        expected_version=opened_version,
-        title_en="Saved in the other tab",
+        data={"version": opened_version, "title_en": "Saved in the other tab"},
     )
 
     with pytest.raises(StaleEdit) as refused:
-        update_nomination(
+        save_nomination(
             nomination=nomination,
             actor=nominator,
-            expected_version=opened_version,
-            title_en="Typed in this tab",
+            data={"version": opened_version, "title_en": "Typed in this tab"},
         )
 
     nomination.refresh_from_db()
@@ -345,11 +345,10 @@ def test_a_stale_edit_is_refused_and_changes_nothing(nomination, nominator, coll
 
 def test_a_stranger_cannot_update(nomination, stranger):
     with pytest.raises(NotEditable):
-        update_nomination(
+        save_nomination(
             nomination=nomination,
             actor=stranger,
-            expected_version=nomination.version,
-            title_en="Hijacked",
+            data={"version": nomination.version, "title_en": "Hijacked"},
         )
 
     nomination.refresh_from_db()
@@ -358,11 +357,10 @@ def test_a_stranger_cannot_update(nomination, stranger):
 
 def test_editing_is_allowed_one_second_before_the_window_closes(nomination, nominator, edition):
     with time_machine.travel(collection_closes_at(edition) - timedelta(seconds=1), tick=False):
-        result = update_nomination(
+        result = save_nomination(
             nomination=nomination,
             actor=nominator,
-            expected_version=nomination.version,
-            title_en="Last-minute",
+            data={"version": nomination.version, "title_en": "Last-minute"},
         )
 
     assert result.title_en == "Last-minute"
@@ -373,11 +371,10 @@ def test_editing_is_refused_one_second_after_the_window_closes(nomination, nomin
         time_machine.travel(collection_closes_at(edition) + timedelta(seconds=1), tick=False),
         pytest.raises(WindowClosed),
     ):
-        update_nomination(
+        save_nomination(
             nomination=nomination,
             actor=nominator,
-            expected_version=nomination.version,
-            title_en="Too late",
+            data={"version": nomination.version, "title_en": "Too late"},
         )
 
     nomination.refresh_from_db()
@@ -392,21 +389,19 @@ def test_a_returned_nomination_stays_editable_until_its_correction_deadline(
     set_state(nomination, S.RETURNED, correction_deadline=deadline)
 
     with time_machine.travel(deadline - timedelta(seconds=1), tick=False):
-        result = update_nomination(
+        result = save_nomination(
             nomination=nomination,
             actor=nominator,
-            expected_version=nomination.version,
-            title_en="Corrected",
+            data={"version": nomination.version, "title_en": "Corrected"},
         )
     with (
         time_machine.travel(deadline + timedelta(seconds=1), tick=False),
         pytest.raises(WindowClosed, match="correction deadline has passed"),
     ):
-        update_nomination(
+        save_nomination(
             nomination=result,
             actor=nominator,
-            expected_version=result.version,
-            title_en="Too late",
+            data={"version": result.version, "title_en": "Too late"},
         )
 
     result.refresh_from_db()
@@ -417,8 +412,8 @@ def test_a_nomination_under_review_cannot_be_edited(nomination, nominator):
     set_state(nomination, S.ELIGIBLE)
 
     with pytest.raises(NotEditable):
-        update_nomination(
-            nomination=nomination, actor=nominator, expected_version=nomination.version
+        save_nomination(
+            nomination=nomination, actor=nominator, data={"version": nomination.version}
         )
 
 
