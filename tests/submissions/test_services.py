@@ -9,9 +9,12 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from core.models import AuditEvent
+from review.models import Expert
 from submissions.models import Declaration, Nomination, StageWindow, StateChange
+from submissions.recommendations import recommend_technology
 from submissions.services import (
     IncompleteNomination,
+    NominationError,
     NotEditable,
     StaleEdit,
     TransitionNotAllowed,
@@ -415,6 +418,99 @@ def test_a_nomination_under_review_cannot_be_edited(nomination, nominator):
         save_nomination(
             nomination=nomination, actor=nominator, data={"version": nomination.version}
         )
+
+
+@pytest.fixture
+def expert_recommendation(edition, expert, cutting_edge):
+    member = Expert.objects.create(
+        edition=edition, user=expert, name_zh="王建华", name_en="Wang Jianhua"
+    )
+    return recommend_technology(
+        expert=member,
+        actor=expert,
+        category=cutting_edge,
+        organisation_fields={
+            "name_zh": "华夏动力电池科技有限公司",
+            "name_en": "Huaxia Power Battery Technology Co., Ltd.",
+            "kind": "enterprise",
+            "country": "China",
+        },
+        statement_zh="该技术指标领先，建议推荐。",
+        statement_en="Clearly ahead on key indicators; I recommend it.",
+        title_zh="钠离子电池",
+        title_en="Sodium-ion battery",
+    )
+
+
+def test_one_save_writes_the_text_and_the_experts_statement_under_one_version(
+    expert_recommendation, expert
+):
+    opened = expert_recommendation.version
+
+    result = save_nomination(
+        nomination=expert_recommendation,
+        actor=expert,
+        data={
+            "version": opened,
+            "title_en": "Sodium-ion cells",
+            "statement": {"statement_zh": "建议推荐。", "statement_en": "I recommend it."},
+        },
+    )
+
+    result.refresh_from_db()
+    assert (result.title_en, result.version) == ("Sodium-ion cells", opened + 1)
+    assert (result.recommendation.statement_zh, result.recommendation.statement_en) == (
+        "建议推荐。",
+        "I recommend it.",
+    )
+    assert list(
+        AuditEvent.objects.filter(object_id=str(result.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )[-2:] == ["nomination.updated", "recommendation.statement_changed"]
+
+
+def test_a_stale_save_changes_neither_the_text_nor_the_statement(expert_recommendation, expert):
+    opened = expert_recommendation.version
+    save_nomination(
+        nomination=expert_recommendation,
+        actor=expert,
+        data={"version": opened, "title_en": "Saved in the other tab"},
+    )
+
+    with pytest.raises(StaleEdit):
+        save_nomination(
+            nomination=expert_recommendation,
+            actor=expert,
+            data={
+                "version": opened,
+                "title_en": "Typed in this tab",
+                "statement": {"statement_zh": "改了。", "statement_en": "Changed."},
+            },
+        )
+
+    expert_recommendation.refresh_from_db()
+    assert expert_recommendation.title_en == "Saved in the other tab"
+    assert expert_recommendation.recommendation.statement_en == (
+        "Clearly ahead on key indicators; I recommend it."
+    )
+
+
+def test_a_statement_missing_a_language_refuses_the_whole_save(expert_recommendation, expert):
+    with translation.override("en"), pytest.raises(NominationError) as refused:
+        save_nomination(
+            nomination=expert_recommendation,
+            actor=expert,
+            data={
+                "version": expert_recommendation.version,
+                "title_en": "Not saved",
+                "statement": {"statement_zh": "建议推荐。", "statement_en": " "},
+            },
+        )
+
+    expert_recommendation.refresh_from_db()
+    assert expert_recommendation.title_en == "Sodium-ion battery"
+    assert refused.value.message == "The recommendation statement is required in both languages."
 
 
 def test_make_declarations_records_account_and_time_and_drops_unticked_ones(nomination, nominator):
