@@ -1,4 +1,5 @@
-"""The nominating organisation's pages: profile, nominations, the form, submit, withdraw.
+"""The nominating organisation's pages: profile, nominations, the new-nomination form, submit,
+withdraw (the edit page, shared with the expert and the secretariat, is in `edit.py`).
 
 Thin views: the permission (a nomination outside the rules is a 404, so its existence does not
 leak), a form, one service call, a response.
