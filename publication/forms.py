@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import localized
-from submissions.file_validators import EVIDENCE, validate_upload
+from submissions.uploads import EVIDENCE, validate_upload
 
 MIN_FILL_SECONDS = 5
 MAX_TOKEN_AGE = 24 * 60 * 60

@@ -152,3 +152,14 @@ def maturity_warnings(category_code: str | None, trl: int | None, status: str | 
                 )
             )
     return [str(w) for w in warnings]
+
+
+def maturity_messages() -> dict[str, list[str]]:
+    """What the nomination form's script shows when maturity contradicts the category: the
+    same warnings as the server's, for each contradiction the script can detect."""
+    return {
+        "cutting_edge_trl": maturity_warnings("cutting_edge", 9, None),
+        "cutting_edge_status": maturity_warnings("cutting_edge", None, "mass_production"),
+        "innovative_trl": maturity_warnings("innovative", 1, None),
+        "innovative_status": maturity_warnings("innovative", None, "research"),
+    }

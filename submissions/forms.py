@@ -1,6 +1,12 @@
-"""Forms of the nominator's pages. They validate input; services do the writing."""
+"""Forms of the nomination and its pages. They validate input; services do the writing.
+
+`NominationEditForms` is the edit page's input as one, for every audience: the nomination form,
+its parts formsets and, on an expert's recommendation, the statement. Its `changes()` is the
+`data` of `services.save_nomination`.
+"""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -8,6 +14,12 @@ from accounts.models import Organisation
 from .completeness import maturity_warnings
 from .models import Category, Declaration, Direction, Nomination, Patent
 from .services import CONTENT_FIELD_NAMES, CONTENT_FIELDS
+from .validators import (
+    STATEMENT_MAX_CHARACTERS_ZH,
+    STATEMENT_MAX_WORDS_EN,
+    validate_statement_en,
+    validate_statement_zh,
+)
 
 TEXTAREA_ROWS = {
     "summary": 4,
@@ -224,3 +236,78 @@ def part_rows(formsets: dict) -> dict:
     for prefix, _formset_class, related, _fields in PART_FORMSETS:
         rows[related] = [row for form in formsets[prefix].forms if (row := form.row()) is not None]
     return rows
+
+
+# --- The expert's recommendation statement --------------------------------------------------
+
+
+class StatementForm(forms.Form):
+    """The statement an expert adds to a recommendation, beside the nomination form."""
+
+    statement_zh = forms.CharField(
+        label=_("Recommendation statement in Chinese"),
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
+        validators=[validate_statement_zh],
+    )
+    statement_en = forms.CharField(
+        label=_("Recommendation statement in English"),
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+        validators=[validate_statement_en],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statement_zh"].help_text = gettext("At most %(limit)d characters.") % {
+            "limit": STATEMENT_MAX_CHARACTERS_ZH
+        }
+        self.fields["statement_en"].help_text = gettext("At most %(limit)d words.") % {
+            "limit": STATEMENT_MAX_WORDS_EN
+        }
+
+
+# --- The edit page, as one ------------------------------------------------------------------
+
+
+class NominationEditForms:
+    """The edit page's forms for one nomination: the same for the nominator, the expert and the
+    secretariat, and for the page and its autosave. With `statement=True` (an expert's
+    recommendation) the statement form joins them, filled from the recommendation."""
+
+    def __init__(self, data, *, nomination: Nomination, statement: bool = False):
+        self.nomination = nomination
+        self.form = NominationForm(data, instance=nomination, edition=nomination.edition)
+        self.formsets = part_formsets(data, nomination)
+        self.statement = None
+        if statement:
+            recommendation = nomination.recommendation
+            self.statement = StatementForm(
+                data,
+                prefix="statement",
+                initial={
+                    "statement_zh": recommendation.statement_zh,
+                    "statement_en": recommendation.statement_en,
+                },
+            )
+
+    def is_valid(self) -> bool:
+        forms_ = [self.form, *self.formsets.values()]
+        if self.statement is not None:
+            forms_.append(self.statement)
+        # Every form is validated (no short cut), so each shows its errors.
+        results = [form.is_valid() for form in forms_]
+        return all(results)
+
+    def changes(self) -> dict:
+        """The `data` of services.save_nomination, from valid forms."""
+        data = {
+            "version": self.form.cleaned_data["version"] or 0,
+            "declarations": self.form.cleaned_data["declarations"],
+            **part_rows(self.formsets),
+            **self.form.content(),
+        }
+        if self.statement is not None:
+            data["statement"] = {
+                "statement_zh": self.statement.cleaned_data["statement_zh"],
+                "statement_en": self.statement.cleaned_data["statement_en"],
+            }
+        return data

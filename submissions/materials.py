@@ -5,7 +5,7 @@ Kept beside services.py (which owns the nomination itself) and following its rul
 history: a new upload is a new version and the older ones stay with is_current off; supporting
 evidence has several current files.
 
-Files are checked by content (file_validators) BEFORE anything is stored, so a refused file
+Files are checked by content (the uploads package) BEFORE anything is stored, so a refused file
 leaves neither a stored object nor a row. They are stored through Django's storage API under
 generated names (Attachment.file's upload_to); a temporary upload is moved, not copied, by the
 file-system storage, and streamed in parts to S3 by django-storages.
@@ -23,7 +23,9 @@ from core.filenames import clean_file_name
 from core.services import record_event
 from core.storage import STORAGE_ERRORS
 
-from .file_validators import (
+from .models import Attachment, Nomination
+from .services import NominationError, _check_editable
+from .uploads import (
     EVIDENCE,
     VIDEO,
     CheckedFile,
@@ -31,8 +33,6 @@ from .file_validators import (
     validate_upload,
     validate_video_url,
 )
-from .models import Attachment, Nomination
-from .services import NominationError, _check_editable
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ Secretariat recommendation: organisers create a nomination on behalf of an organ
 invite one by a single-use link that opens a nomination pre-set to channel "secretariat".
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,9 +20,8 @@ from core.services import record_event
 from review.models import Expert
 
 from .models import Category, Edition, Invitation, Nomination, Recommendation
-from .services import NominationError, create_nomination
-from .states import EDITABLE_STATES, Channel, NominationState
-from .validators import validate_statement_en, validate_statement_zh
+from .services import NominationError, check_statement, create_nomination
+from .states import Channel, NominationState
 
 EXPERT_QUOTA_PER_CATEGORY = 2
 
@@ -93,17 +91,6 @@ def find_or_create_organisation(*, name_zh: str, name_en: str, kind: str, countr
     )
 
 
-def _check_statement(statement_zh: str, statement_en: str) -> None:
-    pairs = ((validate_statement_zh, statement_zh), (validate_statement_en, statement_en))
-    for validate, value in pairs:
-        if not (value or "").strip():
-            raise NominationError(_("The recommendation statement is required in both languages."))
-        try:
-            validate(value)
-        except ValidationError as error:
-            raise NominationError(" ".join(error.messages)) from error
-
-
 def recommend_technology(
     *,
     expert: Expert,
@@ -121,7 +108,7 @@ def recommend_technology(
         raise NominationError(_("Only the expert can recommend in the expert's name."))
     if category.edition_id != expert.edition_id:
         raise ValueError("The category belongs to another edition.")
-    _check_statement(statement_zh, statement_en)
+    check_statement(statement_zh, statement_en)
 
     with transaction.atomic():
         # Serialises this expert's recommendations: a second request waits here, then counts
@@ -255,24 +242,3 @@ def accept_invitation(*, token: str, actor, category: Category) -> Nomination:
             details={"nomination": nomination.code},
         )
     return nomination
-
-
-def update_statement(*, nomination: Nomination, actor, statement_zh: str, statement_en: str):
-    """The recommending expert rewrites the statement while the nomination is still editable."""
-    _check_statement(statement_zh, statement_en)
-    with transaction.atomic():
-        recommendation = Recommendation.objects.select_for_update().get(nomination=nomination)
-        if recommendation.recommender_id != actor.pk:
-            raise NominationError(_("Only the recommending expert can change the statement."))
-        if nomination.state not in EDITABLE_STATES:
-            raise NominationError(_("This nomination can no longer be changed."))
-        changed = (
-            recommendation.statement_zh != statement_zh.strip()
-            or recommendation.statement_en != statement_en.strip()
-        )
-        recommendation.statement_zh = statement_zh.strip()
-        recommendation.statement_en = statement_en.strip()
-        recommendation.save(update_fields=["statement_zh", "statement_en"])
-        if changed:
-            record_event(actor=actor, action="recommendation.statement_changed", obj=nomination)
-    return recommendation

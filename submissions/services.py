@@ -4,10 +4,11 @@
 `transaction.on_commit`, so nobody is told about a change that was rolled back.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model
 from django.utils import timezone
@@ -28,10 +29,12 @@ from .models import (
     KeyPerson,
     Nomination,
     Patent,
+    Recommendation,
     StateChange,
 )
 from .rules import collection_open, window_allows_change
 from .states import EDITABLE_STATES, Actor, Channel, NominationState, get_transition
+from .validators import validate_statement_en, validate_statement_zh
 
 
 class NominationError(Exception):
@@ -68,7 +71,7 @@ class IncompleteNomination(NominationError):
         self.missing = missing
 
 
-# Content a nominator may set through create_nomination / update_nomination, in the order the
+# Content a nominator may set through create_nomination / save_nomination, in the order the
 # form shows it (submissions.forms.NominationForm uses this list).
 CONTENT_FIELD_NAMES = (
     "category",
@@ -346,29 +349,62 @@ def create_nomination(
     return nomination
 
 
-def update_nomination(
-    *,
-    nomination: Nomination,
-    actor,
-    expected_version: int,
-    completing_organisations: Sequence[dict] | None = None,
-    key_people: Sequence[dict] | None = None,
-    patents: Sequence[dict] | None = None,
-    declarations: Iterable[str] | None = None,
-    **fields,
-) -> Nomination:
-    """Save the nomination's content if nobody saved it since `expected_version` was read.
+PART_NAMES = ("completing_organisations", "key_people", "patents")
 
-    Raises StaleEdit otherwise, so two tabs never silently overwrite each other. Parts lists
-    (completing organisations, key people, patents) are replaced when given; declarations, when
-    given, become exactly the kinds listed.
+
+def check_statement(statement_zh: str, statement_en: str) -> None:
+    """An expert's recommendation statement: both languages, within the word limits."""
+    pairs = ((validate_statement_zh, statement_zh), (validate_statement_en, statement_en))
+    for validate, value in pairs:
+        if not (value or "").strip():
+            raise NominationError(_("The recommendation statement is required in both languages."))
+        try:
+            validate(value)
+        except ValidationError as error:
+            raise NominationError(" ".join(error.messages)) from error
+
+
+def _save_statement(nomination: Nomination, actor, *, statement_zh: str, statement_en: str) -> bool:
+    """Rewrite the recommending expert's statement (the caller holds the nomination's lock);
+    True when it changed."""
+    recommendation = Recommendation.objects.select_for_update().get(nomination=nomination)
+    if recommendation.recommender_id != actor.pk:
+        raise NominationError(_("Only the recommending expert can change the statement."))
+    changed = (
+        recommendation.statement_zh != statement_zh.strip()
+        or recommendation.statement_en != statement_en.strip()
+    )
+    recommendation.statement_zh = statement_zh.strip()
+    recommendation.statement_en = statement_en.strip()
+    recommendation.save(update_fields=["statement_zh", "statement_en"])
+    return changed
+
+
+def save_nomination(*, nomination: Nomination, actor, data: Mapping[str, Any]) -> Nomination:
+    """One save of the nomination edit page, whoever edits it (nominator, expert, secretariat)
+    and whether the page or its autosave sends it: one transaction, one version, one audit event.
+
+    `data` holds `version` (the version the form was opened at), any content fields, the parts
+    lists (`completing_organisations`, `key_people`, `patents`: replaced wholesale when given),
+    `declarations` (when given, exactly the kinds listed) and, on an expert's recommendation,
+    `statement` ({"statement_zh": …, "statement_en": …}).
+
+    Raises StaleEdit when somebody saved since `version` was read, so two tabs never silently
+    overwrite each other; nothing is written then, nor on any other refusal.
     """
+    changes = dict(data)
+    expected_version = int(changes.pop("version", 0) or 0)
+    parts = {name: changes.pop(name, None) for name in PART_NAMES}
+    declarations = changes.pop("declarations", None)
+    statement = changes.pop("statement", None)
+    if statement is not None:
+        check_statement(statement["statement_zh"], statement["statement_en"])
     now = timezone.now()
     with transaction.atomic():
         locked = (
             Nomination.objects.select_for_update().select_related("edition").get(pk=nomination.pk)
         )
-        if locked.version != int(expected_version):
+        if locked.version != expected_version:
             raise StaleEdit(
                 _(
                     "This nomination was saved elsewhere (perhaps in another tab) after you "
@@ -378,20 +414,18 @@ def update_nomination(
                 current_version=locked.version,
             )
         _check_editable(locked, actor, now)
-        fields = _clean_content(fields, edition=locked.edition)
+        fields = _clean_content(changes, edition=locked.edition)
         changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
         for name, value in fields.items():
             setattr(locked, name, value)
-        _replace_parts(
-            locked,
-            completing_organisations=completing_organisations,
-            key_people=key_people,
-            patents=patents,
-        )
+        _replace_parts(locked, **parts)
         declaration_changes = (
             _sync_declarations(locked, actor, declarations, now)
             if declarations is not None
             else None
+        )
+        statement_changed = (
+            _save_statement(locked, actor, **statement) if statement is not None else False
         )
         locked.version = locked.version + 1
         locked.save()
@@ -405,6 +439,8 @@ def update_nomination(
                 **({"declarations": declaration_changes} if declaration_changes else {}),
             },
         )
+        if statement_changed:
+            record_event(actor=actor, action="recommendation.statement_changed", obj=locked)
     return locked
 
 
@@ -458,45 +494,3 @@ def withdraw_nomination(*, nomination: Nomination, actor, reason: str = "") -> N
     return transition(
         nomination=nomination, to_state=NominationState.WITHDRAWN, actor=actor, reason=reason
     )
-
-
-# --- The nominating organisation ------------------------------------------------------------
-
-ORGANISATION_FIELDS = frozenset(
-    {
-        "name_zh",
-        "name_en",
-        "kind",
-        "country",
-        "address",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-    }
-)
-
-
-def save_organisation_profile(
-    *, actor, organisation: Organisation | None = None, **fields
-) -> Organisation:
-    """Create the actor's organisation (and join it), or update the one the actor acts for."""
-    unknown = set(fields) - ORGANISATION_FIELDS
-    if unknown:
-        raise TypeError(f"Not organisation profile fields: {sorted(unknown)}")
-    with transaction.atomic():
-        if organisation is None:
-            organisation = Organisation.objects.create(**fields)
-            actor.organisation = organisation
-            actor.save(update_fields=["organisation"])
-            action = "organisation.created"
-        else:
-            if actor.organisation_id != organisation.pk:
-                raise NotEditable(_("You may only change your own organisation's profile."))
-            for name, value in fields.items():
-                setattr(organisation, name, value)
-            organisation.save()
-            action = "organisation.changed"
-        record_event(
-            actor=actor, action=action, obj=organisation, details={"fields": sorted(fields)}
-        )
-    return organisation

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, nominator, organiser, public, recommendations
+from .views import attachments, edit, nominator, organiser, public, recommendations
 
 app_name = "submissions"
 
@@ -16,10 +16,10 @@ urlpatterns = [
     path("my/nominations/", nominator.nomination_list, name="nomination_list"),
     path("my/nominations/new/", nominator.nomination_create, name="nomination_create"),
     path("my/nominations/<slug:code>/", nominator.nomination_detail, name="nomination_detail"),
-    path("my/nominations/<slug:code>/edit/", nominator.nomination_edit, name="nomination_edit"),
+    path("my/nominations/<slug:code>/edit/", edit.nomination_edit, name="nomination_edit"),
     path(
         "my/nominations/<slug:code>/autosave/",
-        nominator.nomination_autosave,
+        edit.nomination_autosave,
         name="nomination_autosave",
     ),
     path(
@@ -77,12 +77,12 @@ urlpatterns = [
     ),
     path(
         "organiser/recommend/<slug:code>/edit/",
-        organiser.secretariat_nomination_edit,
+        edit.secretariat_nomination_edit,
         name="secretariat_nomination_edit",
     ),
     path(
         "organiser/recommend/<slug:code>/autosave/",
-        organiser.secretariat_nomination_autosave,
+        edit.secretariat_nomination_autosave,
         name="secretariat_nomination_autosave",
     ),
     path(
@@ -110,12 +110,12 @@ urlpatterns = [
     ),
     path(
         "expert/recommendations/<slug:code>/edit/",
-        recommendations.expert_recommendation_edit,
+        edit.expert_recommendation_edit,
         name="expert_recommendation_edit",
     ),
     path(
         "expert/recommendations/<slug:code>/autosave/",
-        recommendations.expert_recommendation_autosave,
+        edit.expert_recommendation_autosave,
         name="expert_recommendation_autosave",
     ),
     path(

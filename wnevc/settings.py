@@ -260,7 +260,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Limits of nomination materials in bytes, per kind and per nomination in all (checked by content
-# in submissions/file_validators.py). Images above WNEVC_UPLOAD_MAX_PIXELS are refused as bombs.
+# in submissions/uploads/limits.py). Images above WNEVC_UPLOAD_MAX_PIXELS are refused as bombs.
 WNEVC_UPLOAD_LIMITS = {
     "recommendation_form": int(env("WNEVC_UPLOAD_DOCUMENT_MB", "20")) * 1024 * 1024,
     "technical_report": int(env("WNEVC_UPLOAD_DOCUMENT_MB", "20")) * 1024 * 1024,

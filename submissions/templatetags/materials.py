@@ -4,7 +4,8 @@ from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from ..file_validators import (
+from ..models import Attachment
+from ..uploads import (
     ACCEPTED_FORMATS,
     EVIDENCE,
     KIND_LABELS,
@@ -15,7 +16,6 @@ from ..file_validators import (
     accepted_formats_text,
     upload_limits,
 )
-from ..models import Attachment
 
 register = template.Library()
 

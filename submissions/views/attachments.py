@@ -30,7 +30,6 @@ from django.views.decorators.http import require_GET, require_POST
 from core.filenames import clean_file_name
 from core.storage import file_response
 
-from ..file_validators import KIND_LABELS, upload_limits
 from ..materials import (
     MaterialRefused,
     StorageUnavailable,
@@ -43,6 +42,7 @@ from ..pdf import recommendation_form_pdf
 from ..queries import nominations_visible_to
 from ..rules import can_edit_nomination
 from ..services import NominationError
+from ..uploads import KIND_LABELS, upload_limits
 
 
 def _visible_nomination(request, code: str) -> Nomination:

@@ -1,4 +1,5 @@
-"""The nominating organisation's pages: profile, nominations, the form, submit, withdraw.
+"""The nominating organisation's pages: profile, nominations, the new-nomination form, submit,
+withdraw (the edit page, shared with the expert and the secretariat, is in `edit.py`).
 
 Thin views: the permission (a nomination outside the rules is a 404, so its existence does not
 leak), a form, one service call, a response.
@@ -11,9 +12,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from ..completeness import language_completeness, maturity_warnings, missing_items
+from accounts.services import OrganisationRefused, save_organisation_profile
+
+from ..completeness import (
+    language_completeness,
+    maturity_messages,
+    maturity_warnings,
+    missing_items,
+)
 from ..forms import NominationForm, OrganisationForm, part_formsets, part_rows
 from ..models import Category, Edition, Nomination
 from ..queries import nomination_with_details, nominations_for_organisation, nominations_visible_to
@@ -27,14 +35,11 @@ from ..rules import (
 from ..services import (
     IncompleteNomination,
     NominationError,
-    StaleEdit,
     create_nomination,
-    save_organisation_profile,
     submit_nomination,
     withdraw_nomination,
 )
 from ..states import NominationState
-from .autosave import autosave, save_nomination_text
 
 
 def organisation_required(view):
@@ -54,7 +59,7 @@ def organisation_required(view):
     return wrapper
 
 
-def _own_nomination(request, code: str, *, details: bool = False) -> Nomination:
+def own_nomination(request, code: str, *, details: bool = False) -> Nomination:
     """The nomination if the user may see it and acts for its organisation; 404 otherwise."""
     queryset = nominations_visible_to(request.user)
     if details:
@@ -86,7 +91,7 @@ def organisation_profile(request):
             save_organisation_profile(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
-        except NominationError as error:
+        except OrganisationRefused as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The organisation profile is saved."))
@@ -134,12 +139,7 @@ def _form_context(request, *, edition, form, formsets, nomination=None, **extra)
         "nomination": nomination,
         "categories": _category_explanations(edition),
         "completeness": language_completeness(nomination) if nomination else None,
-        "maturity_messages": {
-            "cutting_edge_trl": maturity_warnings("cutting_edge", 9, None),
-            "cutting_edge_status": maturity_warnings("cutting_edge", None, "mass_production"),
-            "innovative_trl": maturity_warnings("innovative", 1, None),
-            "innovative_status": maturity_warnings("innovative", None, "research"),
-        },
+        "maturity_messages": maturity_messages(),
         **extra,
     }
 
@@ -199,64 +199,13 @@ def nomination_create(request):
     )
 
 
-@organisation_required
-@require_http_methods(["GET", "POST"])
-def nomination_edit(request, code):
-    nomination = _own_nomination(request, code)
-    if not can_edit_nomination(request.user, nomination):
-        messages.warning(request, _("This nomination can no longer be changed."))
-        return redirect("submissions:nomination_detail", code=nomination.code)
-    edition = nomination.edition
-    data = request.POST if request.method == "POST" else None
-    form = NominationForm(data, instance=nomination, edition=edition)
-    formsets = part_formsets(data, nomination)
-    stale = False
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and all(f.is_valid() for f in formsets.values())
-    ):
-        try:
-            nomination = save_nomination_text(request, nomination, form, formsets)
-        except StaleEdit as error:
-            # The input stays in the re-rendered form; nothing is lost.
-            stale = True
-            form.add_error(None, error.message)
-        except NominationError as error:
-            form.add_error(None, error.message)
-        else:
-            if "go_submit" in request.POST:
-                return redirect("submissions:nomination_submit", code=nomination.code)
-            messages.success(request, _("Your changes are saved."))
-            return redirect("submissions:nomination_edit", code=nomination.code)
-    return render(
-        request,
-        "submissions/nomination_form.html",
-        _form_context(
-            request,
-            edition=edition,
-            form=form,
-            formsets=formsets,
-            nomination=nomination,
-            stale=stale,
-        ),
-    )
-
-
-@organisation_required
-@require_POST
-def nomination_autosave(request, code):
-    """Save a draft in the background (htmx); answers a status line and the new version."""
-    return autosave(request, _own_nomination(request, code))
-
-
 # --- Submit, detail, withdraw ---------------------------------------------------------------
 
 
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def nomination_submit(request, code):
-    nomination = _own_nomination(request, code, details=True)
+    nomination = own_nomination(request, code, details=True)
     error = None
     if request.method == "POST":
         try:
@@ -293,7 +242,7 @@ def nomination_submit(request, code):
 
 @organisation_required
 def nomination_detail(request, code):
-    nomination = _own_nomination(request, code, details=True)
+    nomination = own_nomination(request, code, details=True)
     return render(
         request,
         "submissions/nomination_detail.html",
@@ -313,7 +262,7 @@ def nomination_detail(request, code):
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def nomination_withdraw(request, code):
-    nomination = _own_nomination(request, code)
+    nomination = own_nomination(request, code)
     if not can_withdraw_nomination(request.user, nomination):
         messages.warning(request, _("This nomination can no longer be withdrawn."))
         return redirect("submissions:nomination_detail", code=nomination.code)

@@ -25,7 +25,6 @@ from .. import formal_check
 from ..completeness import (
     TEXT_FIELDS,
     TEXT_LABELS,
-    language_completeness,
     maturity_warnings,
     missing_items,
 )
@@ -46,11 +45,9 @@ from ..rules import can_edit_nomination
 from ..services import (
     IncompleteNomination,
     NominationError,
-    StaleEdit,
     submit_nomination,
 )
 from ..states import Channel, NominationState
-from .autosave import autosave, save_nomination_text
 
 PAGE_SIZE = 25
 
@@ -308,17 +305,7 @@ def secretariat_submit(request, code):
 # --- Secretariat recommendations ------------------------------------------------------------
 
 
-def _maturity_messages() -> dict:
-    """What the form's script shows when maturity contradicts the category (as for nominators)."""
-    return {
-        "cutting_edge_trl": maturity_warnings("cutting_edge", 9, None),
-        "cutting_edge_status": maturity_warnings("cutting_edge", None, "mass_production"),
-        "innovative_trl": maturity_warnings("innovative", 1, None),
-        "innovative_status": maturity_warnings("innovative", None, "research"),
-    }
-
-
-def _secretariat_nomination(code: str) -> Nomination:
+def secretariat_nomination(request, code: str) -> Nomination:
     """A secretariat recommendation of the current edition; any other channel is a 404 here
     (nominators and experts edit theirs on their own pages)."""
     return get_object_or_404(
@@ -327,65 +314,6 @@ def _secretariat_nomination(code: str) -> Nomination:
         ).select_related("edition", "category", "direction", "organisation"),
         code=code,
     )
-
-
-@organiser_required
-@require_http_methods(["GET", "POST"])
-def secretariat_nomination_edit(request, code):
-    """The secretariat changes the text of its own recommendation (same form, same service)."""
-    nomination = _secretariat_nomination(code)
-    if not can_edit_nomination(request.user, nomination):
-        messages.warning(request, _("This nomination can no longer be changed."))
-        return redirect("submissions:formalcheck_detail", code=nomination.code)
-    data = request.POST if request.method == "POST" else None
-    form = NominationForm(data, instance=nomination, edition=nomination.edition)
-    formsets = part_formsets(data, nomination)
-    stale = False
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and all(f.is_valid() for f in formsets.values())
-    ):
-        try:
-            nomination = save_nomination_text(request, nomination, form, formsets)
-        except StaleEdit as error:
-            # The input stays in the re-rendered form; nothing is lost.
-            stale = True
-            form.add_error(None, error.message)
-        except NominationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            if "go_submit" in request.POST:
-                return redirect("submissions:formalcheck_detail", code=nomination.code)
-            return redirect("submissions:secretariat_nomination_edit", code=nomination.code)
-    return render(
-        request,
-        "submissions/secretariat_form.html",
-        {
-            "edition": nomination.edition,
-            "form": form,
-            "formsets": formsets,
-            "nomination": nomination,
-            "categories": list(Category.objects.filter(edition=nomination.edition)),
-            "completeness": language_completeness(nomination),
-            "maturity_messages": _maturity_messages(),
-            "stale": stale,
-            "autosave_url": reverse(
-                "submissions:secretariat_nomination_autosave", kwargs={"code": nomination.code}
-            ),
-            "edit_url": reverse(
-                "submissions:secretariat_nomination_edit", kwargs={"code": nomination.code}
-            ),
-        },
-    )
-
-
-@organiser_required
-@require_POST
-def secretariat_nomination_autosave(request, code):
-    """Save the secretariat's draft in the background (htmx): a status line and the version."""
-    return autosave(request, _secretariat_nomination(code))
 
 
 @organiser_required

@@ -15,12 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..completeness import language_completeness, missing_items
-from ..forms import NominationForm, part_formsets, part_rows
+from ..completeness import missing_items
+from ..forms import NominationForm, StatementForm, part_formsets, part_rows
 from ..models import Category, Edition
 from ..organiser_forms import SecretariatNominationForm
 from ..queries import nomination_with_details
-from ..recommendation_forms import StatementForm
 from ..recommendations import (
     EXPERT_QUOTA_PER_CATEGORY,
     InvitationUnusable,
@@ -30,13 +29,11 @@ from ..recommendations import (
     quota_left,
     recommend_technology,
     recommendations_of,
-    update_statement,
     usable_invitation,
 )
 from ..rules import can_edit_nomination
-from ..services import IncompleteNomination, NominationError, StaleEdit, submit_nomination
+from ..services import IncompleteNomination, NominationError, submit_nomination
 from ..states import NominationState
-from .autosave import autosave, save_nomination_text
 
 
 def expert_required(view):
@@ -145,7 +142,7 @@ def expert_recommend(request):
     )
 
 
-def _own_recommendation(request, code: str, *, details: bool = False):
+def own_recommendation(request, code: str, *, details: bool = False):
     queryset = recommendations_of(request.expert)
     if details:
         queryset = nomination_with_details(queryset)
@@ -153,91 +150,8 @@ def _own_recommendation(request, code: str, *, details: bool = False):
 
 
 @expert_required
-@require_http_methods(["GET", "POST"])
-def expert_recommendation_edit(request, code):
-    nomination = _own_recommendation(request, code)
-    if not can_edit_nomination(request.user, nomination):
-        messages.warning(request, _("This nomination can no longer be changed."))
-        return redirect("submissions:expert_recommendation", code=nomination.code)
-    data = request.POST if request.method == "POST" else None
-    form = NominationForm(data, instance=nomination, edition=nomination.edition)
-    recommendation = nomination.recommendation
-    statement = StatementForm(
-        data,
-        prefix="statement",
-        initial={
-            "statement_zh": recommendation.statement_zh,
-            "statement_en": recommendation.statement_en,
-        },
-    )
-    formsets = part_formsets(data, nomination)
-    stale = False
-    if request.method == "POST" and all(
-        [form.is_valid(), statement.is_valid(), *[f.is_valid() for f in formsets.values()]]
-    ):
-        try:
-            nomination = save_nomination_text(request, nomination, form, formsets)
-            update_statement(
-                nomination=nomination,
-                actor=request.user,
-                statement_zh=statement.cleaned_data["statement_zh"],
-                statement_en=statement.cleaned_data["statement_en"],
-            )
-        except StaleEdit as error:
-            stale = True
-            form.add_error(None, error.message)
-        except NominationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect("submissions:expert_recommendation", code=nomination.code)
-    return render(
-        request,
-        "submissions/expert_recommend.html",
-        {
-            "expert": request.expert,
-            "edition": nomination.edition,
-            "form": form,
-            "statement": statement,
-            "formsets": formsets,
-            "categories": list(Category.objects.filter(edition=nomination.edition)),
-            "nomination": nomination,
-            "completeness": language_completeness(nomination),
-            "stale": stale,
-            # The expert's own autosave: the nominator's asks for an organisation.
-            "autosave_url": reverse(
-                "submissions:expert_recommendation_autosave", kwargs={"code": nomination.code}
-            ),
-            "edit_url": reverse(
-                "submissions:expert_recommendation_edit", kwargs={"code": nomination.code}
-            ),
-        },
-    )
-
-
-@expert_required
-@require_POST
-def expert_recommendation_autosave(request, code):
-    """Save the recommendation's draft in the background (htmx): text and statement; answers a
-    status line and the new version."""
-    nomination = _own_recommendation(request, code)
-    statement = StatementForm(request.POST, prefix="statement")
-    return autosave(
-        request,
-        nomination,
-        extra_forms=[statement],
-        after_save=lambda saved: update_statement(
-            nomination=saved,
-            actor=request.user,
-            statement_zh=statement.cleaned_data["statement_zh"],
-            statement_en=statement.cleaned_data["statement_en"],
-        ),
-    )
-
-
-@expert_required
 def expert_recommendation(request, code):
-    nomination = _own_recommendation(request, code, details=True)
+    nomination = own_recommendation(request, code, details=True)
     return render(
         request,
         "submissions/expert_recommendation.html",
@@ -258,7 +172,7 @@ def expert_recommendation(request, code):
 @expert_required
 @require_POST
 def expert_recommendation_submit(request, code):
-    nomination = _own_recommendation(request, code)
+    nomination = own_recommendation(request, code)
     try:
         submit_nomination(nomination=nomination, actor=request.user)
     except IncompleteNomination as error:
@@ -321,6 +235,5 @@ def invitation_accept(request, token):
 
 
 def _profile_url() -> str:
-    from django.urls import reverse
 
     return reverse("submissions:organisation_profile")

@@ -10,9 +10,9 @@ from core.models import AuditEvent
 from demo import nominations_content as content
 from demo.nominations import plan
 from submissions.completeness import maturity_warnings, missing_items
-from submissions.file_validators import validate_upload
 from submissions.models import Attachment, FormalCheck, Nomination, Recommendation, StateChange
 from submissions.states import Channel, NominationState
+from submissions.uploads import validate_upload
 
 pytestmark = pytest.mark.django_db
 S = NominationState

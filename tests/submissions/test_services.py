@@ -9,18 +9,21 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from core.models import AuditEvent
+from review.models import Expert
 from submissions.models import Declaration, Nomination, StageWindow, StateChange
+from submissions.recommendations import recommend_technology
 from submissions.services import (
     IncompleteNomination,
+    NominationError,
     NotEditable,
     StaleEdit,
     TransitionNotAllowed,
     WindowClosed,
     create_nomination,
     make_declarations,
+    save_nomination,
     submit_nomination,
     transition,
-    update_nomination,
     withdraw_nomination,
 )
 from submissions.stages import Stage
@@ -302,14 +305,16 @@ def test_organisers_are_not_bound_by_the_window(edition, cutting_edge, organisat
 # --- editing --------------------------------------------------------------------------------
 
 
-def test_update_saves_content_parts_and_declarations_and_bumps_the_version(nomination, nominator):
-    result = update_nomination(
+def test_a_save_writes_content_parts_and_declarations_and_bumps_the_version(nomination, nominator):
+    result = save_nomination(
         nomination=nomination,
         actor=nominator,
-        expected_version=nomination.version,
-        title_en="New title",
-        patents=[{"number": "CN1234567A", "title": "电池", "status": "pending"}],
-        declarations=["voluntary"],
+        data={
+            "version": nomination.version,
+            "title_en": "New title",
+            "patents": [{"number": "CN1234567A", "title": "电池", "status": "pending"}],
+            "declarations": ["voluntary"],
+        },
     )
 
     result.refresh_from_db()
@@ -323,19 +328,17 @@ def test_update_saves_content_parts_and_declarations_and_bumps_the_version(nomin
 
 def test_a_stale_edit_is_refused_and_changes_nothing(nomination, nominator, colleague):
     opened_version = nomination.version
-    update_nomination(
+    save_nomination(
         nomination=nomination,
         actor=colleague,
-        expected_version=opened_version,
-        title_en="Saved in the other tab",
+        data={"version": opened_version, "title_en": "Saved in the other tab"},
     )
 
     with pytest.raises(StaleEdit) as refused:
-        update_nomination(
+        save_nomination(
             nomination=nomination,
             actor=nominator,
-            expected_version=opened_version,
-            title_en="Typed in this tab",
+            data={"version": opened_version, "title_en": "Typed in this tab"},
         )
 
     nomination.refresh_from_db()
@@ -345,11 +348,10 @@ def test_a_stale_edit_is_refused_and_changes_nothing(nomination, nominator, coll
 
 def test_a_stranger_cannot_update(nomination, stranger):
     with pytest.raises(NotEditable):
-        update_nomination(
+        save_nomination(
             nomination=nomination,
             actor=stranger,
-            expected_version=nomination.version,
-            title_en="Hijacked",
+            data={"version": nomination.version, "title_en": "Hijacked"},
         )
 
     nomination.refresh_from_db()
@@ -358,11 +360,10 @@ def test_a_stranger_cannot_update(nomination, stranger):
 
 def test_editing_is_allowed_one_second_before_the_window_closes(nomination, nominator, edition):
     with time_machine.travel(collection_closes_at(edition) - timedelta(seconds=1), tick=False):
-        result = update_nomination(
+        result = save_nomination(
             nomination=nomination,
             actor=nominator,
-            expected_version=nomination.version,
-            title_en="Last-minute",
+            data={"version": nomination.version, "title_en": "Last-minute"},
         )
 
     assert result.title_en == "Last-minute"
@@ -373,11 +374,10 @@ def test_editing_is_refused_one_second_after_the_window_closes(nomination, nomin
         time_machine.travel(collection_closes_at(edition) + timedelta(seconds=1), tick=False),
         pytest.raises(WindowClosed),
     ):
-        update_nomination(
+        save_nomination(
             nomination=nomination,
             actor=nominator,
-            expected_version=nomination.version,
-            title_en="Too late",
+            data={"version": nomination.version, "title_en": "Too late"},
         )
 
     nomination.refresh_from_db()
@@ -392,21 +392,19 @@ def test_a_returned_nomination_stays_editable_until_its_correction_deadline(
     set_state(nomination, S.RETURNED, correction_deadline=deadline)
 
     with time_machine.travel(deadline - timedelta(seconds=1), tick=False):
-        result = update_nomination(
+        result = save_nomination(
             nomination=nomination,
             actor=nominator,
-            expected_version=nomination.version,
-            title_en="Corrected",
+            data={"version": nomination.version, "title_en": "Corrected"},
         )
     with (
         time_machine.travel(deadline + timedelta(seconds=1), tick=False),
         pytest.raises(WindowClosed, match="correction deadline has passed"),
     ):
-        update_nomination(
+        save_nomination(
             nomination=result,
             actor=nominator,
-            expected_version=result.version,
-            title_en="Too late",
+            data={"version": result.version, "title_en": "Too late"},
         )
 
     result.refresh_from_db()
@@ -417,9 +415,102 @@ def test_a_nomination_under_review_cannot_be_edited(nomination, nominator):
     set_state(nomination, S.ELIGIBLE)
 
     with pytest.raises(NotEditable):
-        update_nomination(
-            nomination=nomination, actor=nominator, expected_version=nomination.version
+        save_nomination(
+            nomination=nomination, actor=nominator, data={"version": nomination.version}
         )
+
+
+@pytest.fixture
+def expert_recommendation(edition, expert, cutting_edge):
+    member = Expert.objects.create(
+        edition=edition, user=expert, name_zh="王建华", name_en="Wang Jianhua"
+    )
+    return recommend_technology(
+        expert=member,
+        actor=expert,
+        category=cutting_edge,
+        organisation_fields={
+            "name_zh": "华夏动力电池科技有限公司",
+            "name_en": "Huaxia Power Battery Technology Co., Ltd.",
+            "kind": "enterprise",
+            "country": "China",
+        },
+        statement_zh="该技术指标领先，建议推荐。",
+        statement_en="Clearly ahead on key indicators; I recommend it.",
+        title_zh="钠离子电池",
+        title_en="Sodium-ion battery",
+    )
+
+
+def test_one_save_writes_the_text_and_the_experts_statement_under_one_version(
+    expert_recommendation, expert
+):
+    opened = expert_recommendation.version
+
+    result = save_nomination(
+        nomination=expert_recommendation,
+        actor=expert,
+        data={
+            "version": opened,
+            "title_en": "Sodium-ion cells",
+            "statement": {"statement_zh": "建议推荐。", "statement_en": "I recommend it."},
+        },
+    )
+
+    result.refresh_from_db()
+    assert (result.title_en, result.version) == ("Sodium-ion cells", opened + 1)
+    assert (result.recommendation.statement_zh, result.recommendation.statement_en) == (
+        "建议推荐。",
+        "I recommend it.",
+    )
+    assert list(
+        AuditEvent.objects.filter(object_id=str(result.pk))
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )[-2:] == ["nomination.updated", "recommendation.statement_changed"]
+
+
+def test_a_stale_save_changes_neither_the_text_nor_the_statement(expert_recommendation, expert):
+    opened = expert_recommendation.version
+    save_nomination(
+        nomination=expert_recommendation,
+        actor=expert,
+        data={"version": opened, "title_en": "Saved in the other tab"},
+    )
+
+    with pytest.raises(StaleEdit):
+        save_nomination(
+            nomination=expert_recommendation,
+            actor=expert,
+            data={
+                "version": opened,
+                "title_en": "Typed in this tab",
+                "statement": {"statement_zh": "改了。", "statement_en": "Changed."},
+            },
+        )
+
+    expert_recommendation.refresh_from_db()
+    assert expert_recommendation.title_en == "Saved in the other tab"
+    assert expert_recommendation.recommendation.statement_en == (
+        "Clearly ahead on key indicators; I recommend it."
+    )
+
+
+def test_a_statement_missing_a_language_refuses_the_whole_save(expert_recommendation, expert):
+    with translation.override("en"), pytest.raises(NominationError) as refused:
+        save_nomination(
+            nomination=expert_recommendation,
+            actor=expert,
+            data={
+                "version": expert_recommendation.version,
+                "title_en": "Not saved",
+                "statement": {"statement_zh": "建议推荐。", "statement_en": " "},
+            },
+        )
+
+    expert_recommendation.refresh_from_db()
+    assert expert_recommendation.title_en == "Sodium-ion battery"
+    assert refused.value.message == "The recommendation statement is required in both languages."
 
 
 def test_make_declarations_records_account_and_time_and_drops_unticked_ones(nomination, nominator):

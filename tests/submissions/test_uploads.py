@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import translation
 
-from submissions import file_validators as v
+from submissions import uploads as v
 
 from . import samples
 
