@@ -5,10 +5,7 @@ Organisers only: anyone else signed in gets 404 (the pages' existence does not l
 signed out is sent to sign in.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -19,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.rules import is_organiser
+from core.access import permission_required_or_404
 
 from .. import formal_check
 from ..completeness import (
@@ -55,17 +52,6 @@ from .autosave import autosave, save_nomination_text
 PAGE_SIZE = 25
 
 
-def organiser_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_organiser(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _current_edition() -> Edition:
     edition = Edition.objects.current()
     if edition is None:
@@ -82,7 +68,7 @@ def _queue_url(filters: formal_check.QueueFilters, **extra) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-@organiser_required
+@permission_required_or_404("submissions.run_formal_check")
 @require_GET
 def formalcheck_queue(request):
     edition = _current_edition()
@@ -113,7 +99,7 @@ def formalcheck_queue(request):
     )
 
 
-@organiser_required
+@permission_required_or_404("submissions.run_formal_check")
 @require_POST
 def formalcheck_bulk(request):
     edition = _current_edition()
@@ -160,7 +146,7 @@ def formalcheck_bulk(request):
     return redirect(_queue_url(filters))
 
 
-@organiser_required
+@permission_required_or_404("submissions.run_formal_check")
 @require_GET
 def formalcheck_export(request, fmt):
     edition = _current_edition()
@@ -216,7 +202,7 @@ def _paired_texts(nomination: Nomination) -> list[dict]:
     ]
 
 
-@organiser_required
+@permission_required_or_404("submissions.run_formal_check")
 @require_http_methods(["GET", "POST"])
 def formalcheck_detail(request, code):
     edition = _current_edition()
@@ -286,7 +272,7 @@ def formalcheck_detail(request, code):
     )
 
 
-@organiser_required
+@permission_required_or_404("submissions.recommend_as_secretariat")
 @require_POST
 def secretariat_submit(request, code):
     """Submit a secretariat recommendation on the organisation's behalf, once complete."""
@@ -329,7 +315,7 @@ def _secretariat_nomination(code: str) -> Nomination:
     )
 
 
-@organiser_required
+@permission_required_or_404("submissions.recommend_as_secretariat")
 @require_http_methods(["GET", "POST"])
 def secretariat_nomination_edit(request, code):
     """The secretariat changes the text of its own recommendation (same form, same service)."""
@@ -381,14 +367,14 @@ def secretariat_nomination_edit(request, code):
     )
 
 
-@organiser_required
+@permission_required_or_404("submissions.recommend_as_secretariat")
 @require_POST
 def secretariat_nomination_autosave(request, code):
     """Save the secretariat's draft in the background (htmx): a status line and the version."""
     return autosave(request, _secretariat_nomination(code))
 
 
-@organiser_required
+@permission_required_or_404("submissions.recommend_as_secretariat")
 @require_http_methods(["GET", "POST"])
 def secretariat_nomination_create(request):
     """The secretariat puts a technology forward on an organisation's behalf."""
@@ -437,7 +423,7 @@ def secretariat_nomination_create(request):
     )
 
 
-@organiser_required
+@permission_required_or_404("submissions.recommend_as_secretariat")
 @require_http_methods(["GET", "POST"])
 def invitation_list(request):
     """Invite an organisation by link; the invitations sent so far."""
