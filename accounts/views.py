@@ -8,16 +8,14 @@ from django.utils.translation import gettext as _
 from submissions.models import Edition
 from submissions.stages import Stage
 
-from . import roles
 from .forms import PreferencesForm
+from .rules import is_expert, is_nominator, is_organiser
 
 
 @login_required
 def dashboard(request):
     """The first page after sign-in: what this person can do, by role."""
     user = request.user
-    is_organiser = roles.has_role(user, roles.ORGANISER) or user.is_superuser
-    is_expert = roles.has_role(user, roles.EXPERT)
     edition = Edition.objects.prefetch_related("stage_windows").current()
     windows = list(edition.stage_windows.all()) if edition else []
     now = timezone.now()
@@ -25,10 +23,9 @@ def dashboard(request):
         request,
         "accounts/dashboard.html",
         {
-            "is_organiser": is_organiser,
-            "is_expert": is_expert,
-            # Whoever is neither organiser nor expert signed up to nominate for an organisation.
-            "is_nominator": not (is_organiser or is_expert),
+            "is_organiser": is_organiser(user),
+            "is_expert": is_expert(user),
+            "is_nominator": is_nominator(user),
             "edition": edition,
             "current_window": edition.current_stage(windows=windows, now=now) if edition else None,
             "collection_window": next(

@@ -17,10 +17,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import permission_required_or_404
 from core.filenames import clean_file_name
 from core.storage import file_response
 from submissions.models import Edition
-from submissions.views.organiser import organiser_required
 
 from . import services
 from .models import EditionArchive
@@ -39,7 +39,7 @@ def _second_factor_confirmed(request) -> bool:
     return bool(confirmed) and time.time() - confirmed[-1] < SECOND_FACTOR_SECONDS
 
 
-@organiser_required
+@permission_required_or_404("archives.keep_archives")
 @require_GET
 def archive_list(request):
     archives = EditionArchive.objects.select_related("edition", "requested_by").order_by(
@@ -57,7 +57,7 @@ def archive_list(request):
     )
 
 
-@organiser_required
+@permission_required_or_404("archives.keep_archives")
 @require_POST
 def archive_request(request):
     edition = get_object_or_404(Edition, year=request.POST.get("year") or 0)
@@ -74,7 +74,7 @@ def archive_request(request):
     return redirect("archives:archive_list")
 
 
-@organiser_required
+@permission_required_or_404("archives.keep_archives")
 @require_GET
 def archive_download(request, pk: int):
     archive = get_object_or_404(

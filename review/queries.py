@@ -116,10 +116,22 @@ def committee(edition: Edition) -> QuerySet[Expert]:
     )
 
 
-def expert_for_user(user, edition: Edition) -> Expert | None:
-    if not getattr(user, "is_authenticated", False):
+def expert_for(user, edition: Edition | None) -> Expert | None:
+    """The user's committee membership in the edition, or None: the one lookup of it.
+
+    Kept on the user object (a new one each request), so the gate and the view that follow
+    ask the database once.
+    """
+    if edition is None or not getattr(user, "is_authenticated", False):
         return None
-    return Expert.objects.filter(edition=edition, user=user).first()
+    memberships = getattr(user, "_committee_memberships", None)
+    if memberships is None:
+        memberships = user._committee_memberships = {}
+    if edition.pk not in memberships:
+        memberships[edition.pk] = (
+            Expert.objects.filter(edition=edition, user=user).select_related("edition").first()
+        )
+    return memberships[edition.pk]
 
 
 def conflicts_of_expert(expert: Expert) -> QuerySet[Conflict]:

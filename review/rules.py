@@ -8,12 +8,14 @@ import rules
 
 from accounts.rules import is_expert, is_organiser
 
-from .models import Assignment, Conflict, Expert
+from .models import Assignment, Conflict
+from .queries import expert_for
 
 __all__ = [
     "has_conflict",
     "is_assigned_expert",
     "is_committee_expert_for",
+    "is_committee_member",
     "is_expert",
     "is_organiser",
     "may_bid",
@@ -47,7 +49,14 @@ def is_committee_expert_for(user, nomination) -> bool:
     """The user sits on the committee of the nomination's edition."""
     if nomination is None or not getattr(user, "is_authenticated", False):
         return False
-    return Expert.objects.filter(user=user, edition_id=nomination.edition_id).exists()
+    return expert_for(user, nomination.edition) is not None
+
+
+@rules.predicate
+def is_committee_member(user, edition) -> bool:
+    """The user sits on the edition's committee (an `Expert` row; `expert_for` looks it up once
+    per request)."""
+    return expert_for(user, edition) is not None
 
 
 # Bidding widens what an expert sees, and no more: every committee expert without a conflict
@@ -57,3 +66,14 @@ def is_committee_expert_for(user, nomination) -> bool:
 may_bid = is_committee_expert_for & ~has_conflict
 
 rules.add_rule("review.may_bid", may_bid)
+
+
+# --- Named permissions (views ask these through core.access.permission_required_or_404) -------
+
+# The secretariat's pages of the evaluation: committee, conflicts, bidding, assignment.
+rules.add_perm("review.manage_evaluation", is_organiser)
+# A committee member's own pages of the edition (the object): expertise, bids, declarations.
+rules.add_perm("review.serve_on_committee", is_committee_member)
+# Recommend technologies (up to the quota) and edit one's own recommendations (the object: the
+# current edition): the committee's channel of entry.
+rules.add_perm("review.recommend_technology", is_committee_member)

@@ -29,12 +29,6 @@ REVIEWED_STATES = (
 )
 
 
-def expert_membership(user, edition: Edition | None) -> Expert | None:
-    if edition is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Expert.objects.filter(edition=edition, user=user).select_related("edition").first()
-
-
 def _not_conflicted(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
     # An assignment made by mistake to a conflicted expert stays invisible to them.
     return queryset.filter(

@@ -8,6 +8,13 @@ from .models import Attachment, Edition, Nomination, StateChange
 from .states import Channel
 
 
+def current_edition(*_args, **_kwargs) -> Edition | None:
+    """The current edition: the object of an edition-wide permission (for
+    `core.access.permission_required_or_404(..., fn=current_edition)`; the request and the
+    URL's values are not needed)."""
+    return Edition.objects.current()
+
+
 def nominations_for_organisation(organisation, edition: Edition) -> QuerySet[Nomination]:
     """One organisation's nominations in an edition, for its list page (one query)."""
     return (
@@ -34,6 +41,23 @@ def nominations_visible_to(user) -> QuerySet[Nomination]:
     own = Q(channel=Channel.EXPERT, created_by=user)
     if user.organisation_id:
         return queryset.filter(Q(organisation_id=user.organisation_id) | own)
+    return queryset.filter(own)
+
+
+def nominations_owned_by(user) -> QuerySet[Nomination]:
+    """The nominations this user acts for as nominator (`rules.is_owner_member` as a queryset):
+    their organisation's, the ones they recommended as an expert, and for organisers the
+    secretariat's own recommendations."""
+    queryset = Nomination.objects.select_related(
+        "edition", "category", "direction", "organisation", "created_by"
+    )
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    own = Q(channel=Channel.EXPERT, created_by=user)
+    if user.organisation_id:
+        own |= Q(organisation_id=user.organisation_id)
+    if is_organiser(user):
+        own |= Q(channel=Channel.SECRETARIAT)
     return queryset.filter(own)
 
 

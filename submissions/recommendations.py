@@ -37,13 +37,6 @@ class InvitationUnusable(NominationError):
 # --- Expert recommendation ------------------------------------------------------------------
 
 
-def expert_membership(user, edition: Edition | None) -> Expert | None:
-    """The user's committee membership in the edition, or None."""
-    if edition is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Expert.objects.filter(edition=edition, user=user).first()
-
-
 def recommendations_of(expert: Expert):
     """The expert's recommendations in the expert's edition (withdrawn ones included)."""
     return (

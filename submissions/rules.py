@@ -85,6 +85,14 @@ can_withdraw_nomination = is_owner_member & is_in_withdrawable_state
 # Experts get nothing here: the review issue adds assigned, unconflicted experts.
 can_view_nomination = is_owner_member | is_organiser
 
+# --- Named permissions (views ask these through core.access.permission_required_or_404) -------
+
+# The nominator's pages of a nomination (detail, edit, submit, withdraw): its own nominator.
+rules.add_perm("submissions.act_for_nomination", is_owner_member)
 rules.add_perm("submissions.see_nomination", can_view_nomination)
 rules.add_perm("submissions.edit_nomination", can_edit_nomination)
 rules.add_perm("submissions.withdraw_nomination", can_withdraw_nomination)
+# The secretariat's formal check: the queue, one nomination's checklist, decisions, exports.
+rules.add_perm("submissions.run_formal_check", is_organiser)
+# The secretariat's own recommendations and its invitations to organisations.
+rules.add_perm("submissions.recommend_as_secretariat", is_organiser)

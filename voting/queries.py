@@ -55,6 +55,13 @@ def conflicts_among(expert_ids, nomination_ids) -> set[tuple[int, int]]:
     )
 
 
+def rounds_visible_to_member(expert: Expert) -> QuerySet[BallotRound]:
+    """The rounds of the member's edition whose frozen voter list holds them."""
+    return BallotRound.objects.filter(
+        edition_id=expert.edition_id, voters__expert=expert
+    ).select_related("category", "edition", "parent")
+
+
 def round_voter(round: BallotRound, expert: Expert | None) -> RoundVoter | None:
     if expert is None:
         return None

@@ -6,11 +6,12 @@ that list them as voters; nobody sees counts before a round closes.
 
 import rules
 
-from accounts.rules import is_organiser
+from accounts.rules import is_expert, is_organiser
+from review.rules import is_committee_member
 
-from .models import BallotCast, RoundState, RoundVoter
+from .models import BallotCast, RoundState, RoundTeller, RoundVoter
 
-__all__ = ["has_voted", "is_organiser", "is_round_voter", "may_see_result"]
+__all__ = ["has_voted", "is_organiser", "is_round_teller", "is_round_voter", "may_see_result"]
 
 COUNTED_STATES = (RoundState.CLOSED, RoundState.VOID, RoundState.CERTIFIED)
 
@@ -21,6 +22,14 @@ def is_round_voter(user, round) -> bool:
     if round is None or not getattr(user, "is_authenticated", False):
         return False
     return RoundVoter.objects.filter(round=round, expert__user=user).exists()
+
+
+@rules.predicate
+def is_round_teller(user, round) -> bool:
+    """The user holds one of the round's teller keys."""
+    if round is None or not getattr(user, "is_authenticated", False):
+        return False
+    return RoundTeller.objects.filter(round=round, teller__user=user).exists()
 
 
 @rules.predicate
@@ -39,3 +48,17 @@ def is_counted(user, round) -> bool:
 may_see_result = is_counted & (is_organiser | is_round_voter)
 
 rules.add_rule("voting.may_see_result", may_see_result)
+
+
+# --- Named permissions (views ask these through core.access.permission_required_or_404) -------
+
+# A committee member's list of rounds (the object: the current edition).
+rules.add_perm("voting.see_rounds", is_committee_member)
+# Open a round's ballot, confirm and cast it (the object: the round).
+rules.add_perm("voting.cast_ballot", is_round_voter)
+# Tellers come from the secretariat and the committee: make a teller key, see one's rounds.
+rules.add_perm("voting.hold_teller_key", is_organiser | is_expert)
+# Count a round (the object): its tellers, and the organisers who follow the count.
+rules.add_perm("voting.count_round", is_organiser | is_round_teller)
+# The secretariat's ballot rounds: open, close, void, certify, run-offs and re-runs.
+rules.add_perm("voting.run_rounds", is_organiser)

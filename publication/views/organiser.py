@@ -12,19 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.access import permission_required_or_404
 from core.filenames import clean_file_name
 from core.storage import file_response
 from submissions.models import Category
 from voting import runoffs, services
 from voting.forms import PlaceDecisionForm
 from voting.models import Objection, PlaceDecision
-from voting.views.organiser import _current_edition, organiser_required
+from voting.views.organiser import _current_edition
 
 from .. import services as publication
 from ..forms import ConsequenceForm, NoticeForm, ResolutionForm
 
 
-@organiser_required
+@permission_required_or_404("publication.publish")
 @require_http_methods(["GET", "POST"])
 def dashboard(request):
     return _dashboard(request, handle_post=True)
@@ -104,7 +105,7 @@ def _objection(pk: int) -> Objection:
     )
 
 
-@organiser_required
+@permission_required_or_404("publication.handle_objections")
 @require_http_methods(["GET", "POST"])
 def objection_detail(request, pk: int):
     return _objection_page(request, pk, handle_post=True)
@@ -161,7 +162,7 @@ def _objection_page(request, pk: int, *, handle_post=False, consequence_form=Non
     )
 
 
-@organiser_required
+@permission_required_or_404("publication.handle_objections")
 @require_GET
 def objection_file(request, pk: int):
     objection = _objection(pk)
@@ -175,7 +176,7 @@ def objection_file(request, pk: int):
     )
 
 
-@organiser_required
+@permission_required_or_404("publication.handle_objections")
 @require_POST
 def remove_winner(request, pk: int):
     objection = _objection(pk)
@@ -188,7 +189,7 @@ def remove_winner(request, pk: int):
     return redirect("publication:objection_detail", pk=objection.pk)
 
 
-@organiser_required
+@permission_required_or_404("publication.handle_objections")
 @require_POST
 def record_consequence(request, pk: int):
     """Remove the proposed winner an upheld objection is about, or keep it with reasons."""
@@ -216,7 +217,7 @@ def record_consequence(request, pk: int):
     return _objection_page(request, pk, consequence_form=form, status=400)
 
 
-@organiser_required
+@permission_required_or_404("publication.publish")
 @require_POST
 def decide_freed(request, code: str):
     """The committee's decision on places freed by removals in a category."""
@@ -239,7 +240,7 @@ def decide_freed(request, code: str):
     return _dashboard(request, place_form=form, place_form_category=category.code, status=400)
 
 
-@organiser_required
+@permission_required_or_404("publication.publish")
 @require_POST
 def publish(request):
     edition = _current_edition()

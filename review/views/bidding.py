@@ -7,14 +7,14 @@ preferences. Anything else answers 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from submissions.models import Direction, Edition
+from core.access import permission_required_or_404
+from submissions.models import Direction
+from submissions.queries import current_edition
 
 from .. import queries
 from ..forms import AssignmentSettingsForm, BiddingWindowForm, ExpertProfileForm
@@ -31,7 +31,7 @@ from ..services.bids import (
     update_assignment_settings,
     update_expert_profile,
 )
-from .organiser import organiser_required
+from .organiser import with_current_edition
 
 PREFERENCES = [
     (Bid.Preference.EAGER, "eager"),
@@ -41,19 +41,16 @@ PREFERENCES = [
 ]
 
 
-def _expert_or_404(request):
-    edition = Edition.objects.current()
-    expert = queries.expert_for_user(request.user, edition) if edition else None
-    if expert is None:
-        raise Http404
-    return expert
+def _membership(request):
+    """The committee membership the gate found (`review.serve_on_committee`)."""
+    return queries.expert_for(request.user, request.permitted_object)
 
 
-@login_required
+@permission_required_or_404("review.serve_on_committee", fn=current_edition)
 @require_http_methods(["GET", "POST"])
 def profile(request):
     """The expert's statement of expertise and keywords, used to match entries to experts."""
-    expert = _expert_or_404(request)
+    expert = _membership(request)
     form = ExpertProfileForm(request.POST or None, instance=expert)
     if request.method == "POST":
         if form.is_valid():
@@ -72,11 +69,11 @@ def profile(request):
     )
 
 
-@login_required
+@permission_required_or_404("review.serve_on_committee", fn=current_edition)
 @require_http_methods(["GET"])
 def bid_list(request):
     """The entries the expert may bid on, filtered by direction and searched, with their bids."""
-    expert = _expert_or_404(request)
+    expert = _membership(request)
     edition = expert.edition
     directions = list(Direction.objects.filter(edition=edition))
     direction = request.GET.get("direction", "")
@@ -102,11 +99,11 @@ def bid_list(request):
     )
 
 
-@login_required
+@permission_required_or_404("review.serve_on_committee", fn=current_edition)
 @require_POST
 def bid_set(request, code):
     """Save one preference (htmx autosave answers a status line; without script, a redirect)."""
-    expert = _expert_or_404(request)
+    expert = _membership(request)
     nomination = get_object_or_404(queries.biddable_nominations(expert), code=code)
     raw = request.POST.get("preference", "")
     try:
@@ -144,11 +141,11 @@ def _list_url():
     return reverse("review:bid_list")
 
 
-@login_required
+@permission_required_or_404("review.serve_on_committee", fn=current_edition)
 @require_POST
 def bid_conflict(request, code):
     """Declare a conflict with one entry from the bidding list; its bid goes with it."""
-    expert = _expert_or_404(request)
+    expert = _membership(request)
     nomination = get_object_or_404(queries.biddable_nominations(expert), code=code)
     try:
         declare_conflict_with(
@@ -168,7 +165,8 @@ def bid_conflict(request, code):
     return redirect("review:bid_list")
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_http_methods(["GET", "POST"])
 def bidding_overview(request, edition):
     """Open or move the bidding window, and follow each expert's progress."""
@@ -215,7 +213,8 @@ def bidding_overview(request, edition):
     )
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_http_methods(["GET", "POST"])
 def assignment_settings_view(request, edition):
     """The weights of direction, text and preference, and the fairness stage's threshold."""
@@ -234,7 +233,8 @@ def assignment_settings_view(request, edition):
     return render(request, "review/assignment_settings.html", {"edition": edition, "form": form})
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_http_methods(["GET"])
 def assignment_quality(request, edition):
     """How well the current assignment matches experts to fields, against direction only."""

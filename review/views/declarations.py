@@ -1,26 +1,24 @@
 """The expert declares conflicts of interest from a list of entry titles (both languages)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from submissions.models import Edition
+from core.access import permission_required_or_404
+from submissions.queries import current_edition
 
 from .. import queries
 from ..models import Conflict
 from ..services import ReviewError, declaration_window_open, declare_conflicts
 
 
-@login_required
+@permission_required_or_404("review.serve_on_committee", fn=current_edition)
 @require_http_methods(["GET", "POST"])
 def declare(request):
-    edition = Edition.objects.current()
-    expert = queries.expert_for_user(request.user, edition) if edition else None
-    if expert is None:
-        raise Http404
+    edition = request.permitted_object
+    expert = queries.expert_for(request.user, edition)
     window_open = declaration_window_open(edition)
     nominations = list(
         queries.declarable_nominations(edition).only("pk", "code", "title_zh", "title_en")

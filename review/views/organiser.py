@@ -7,13 +7,13 @@ themselves), a form, one service call, a response.
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.access import permission_required_or_404
 from core.i18n import localized
 from submissions.models import Edition, Nomination
 
@@ -29,7 +29,6 @@ from ..forms import (
 )
 from ..models import Assignment, AssignmentRun, Conflict, Expert, PairRule
 from ..roster import RosterFileError, RosterRow, error_message, parse_roster, read_table
-from ..rules import is_organiser
 from ..services import (
     ReviewError,
     add_conflict,
@@ -48,12 +47,11 @@ from ..services import (
 IMPORT_SESSION_KEY = "review.committee_import"
 
 
-def organiser_required(view):
+def with_current_edition(view):
+    """Hand the view the current edition as its first argument; 404 when there is none."""
+
     @wraps(view)
-    @login_required
     def wrapper(request, *args, **kwargs):
-        if not is_organiser(request.user):
-            raise Http404
         edition = Edition.objects.current()
         if edition is None:
             raise Http404
@@ -69,7 +67,8 @@ def _base_url(request) -> str:
 # --- Committee ------------------------------------------------------------------------------
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 def committee_list(request, edition):
     experts = list(queries.committee(edition))
     counts = {
@@ -85,7 +84,8 @@ def committee_list(request, edition):
     )
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_http_methods(["GET", "POST"])
 def committee_import(request, edition):
     form = RosterUploadForm(request.POST or None, request.FILES or None)
@@ -113,7 +113,8 @@ def committee_import(request, edition):
     return render(request, "review/committee_import.html", {"edition": edition, "form": form})
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_http_methods(["GET", "POST"])
 def committee_import_preview(request, edition):
     stored = request.session.get(IMPORT_SESSION_KEY)
@@ -156,7 +157,8 @@ def committee_import_preview(request, edition):
     )
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_POST
 def committee_invite(request, edition):
     experts = Expert.objects.filter(edition=edition, accepted_at__isnull=True).select_related(
@@ -172,7 +174,8 @@ def committee_invite(request, edition):
     return redirect("review:committee_list")
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_http_methods(["GET", "POST"])
 def committee_detail(request, edition, expert_id):
     expert = get_object_or_404(
@@ -251,7 +254,8 @@ def _with_reasons(conflicts: list[Conflict]) -> list[dict]:
     return rows
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 def conflict_list(request, edition):
     conflicts = list(queries.edition_conflicts(edition))
     by_source = {source: 0 for source, _label in Conflict.Source.choices}
@@ -268,7 +272,8 @@ def conflict_list(request, edition):
     )
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_POST
 def conflicts_refresh(request, edition):
     result = refresh_automatic_conflicts(edition=edition, actor=request.user)
@@ -292,7 +297,8 @@ def conflicts_refresh(request, edition):
     return redirect("review:conflict_list")
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_http_methods(["GET", "POST"])
 def conflict_nomination(request, edition, code):
     nomination = get_object_or_404(Nomination, edition=edition, code=code)
@@ -326,7 +332,8 @@ def conflict_nomination(request, edition, code):
     )
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_POST
 def conflict_delete(request, edition, conflict_id):
     conflict = get_object_or_404(
@@ -354,7 +361,8 @@ def _run_context(run: AssignmentRun | None) -> dict:
     return {"run": run, "reasons": reasons}
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_http_methods(["GET", "POST"])
 def assignment_overview(request, edition):
     form = AssignmentRunForm(
@@ -388,13 +396,15 @@ def assignment_overview(request, edition):
     )
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 def assignment_run_status(request, edition, run_id):
     run = get_object_or_404(AssignmentRun, pk=run_id, edition=edition)
     return render(request, "review/assignment_run_status.html", _run_context(run))
 
 
-@organiser_required
+@permission_required_or_404("review.manage_evaluation")
+@with_current_edition
 @require_http_methods(["GET", "POST"])
 def assignment_pair(request, edition, code, expert_id):
     nomination = get_object_or_404(Nomination, edition=edition, code=code)

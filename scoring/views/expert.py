@@ -8,7 +8,6 @@ anyone else gets 404, so an entry's existence does not leak. Scores are kept as 
 
 from csp.decorators import csp_replace
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,20 +16,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.rules import is_organiser
+from core.access import permission_required_or_404
 from core.filenames import clean_file_name
 from core.storage import file_response
 from review.models import Review
-from review.rules import may_review
+from review.queries import expert_for
 from review.scoring import weighted_total
-from submissions.models import Attachment, Edition, Nomination
+from submissions.models import Attachment, Nomination
+from submissions.queries import current_edition
 
 from ..forms import ScoreForm
 from ..queries import (
     assignment_for_entry,
     assignments_for_expert,
     criteria_with_scores,
-    expert_membership,
     others_totals,
 )
 from ..services import (
@@ -52,21 +51,20 @@ MATERIAL_PARTS = (
 )
 
 
-def _assignment_or_404(request, code):
+def _assignment_or_404(request, code, **_kwargs):
+    """The user's assignment to the entry, among their unconflicted ones; 404 otherwise."""
     assignment = assignment_for_entry(request.user, code)
     if assignment is None:
         raise Http404
     return assignment
 
 
-@login_required
+@permission_required_or_404("review.serve_on_committee", fn=current_edition)
 @require_GET
 def dashboard(request):
     """The expert's assigned entries in the current edition, with each review's progress."""
-    edition = Edition.objects.current()
-    expert = expert_membership(request.user, edition)
-    if expert is None:
-        raise Http404
+    edition = request.permitted_object
+    expert = expert_for(request.user, edition)
     assignments = list(assignments_for_expert(expert))
     rows = []
     counts = {"not_started": 0, "draft": 0, "submitted": 0}
@@ -152,11 +150,11 @@ def _initial(review, scores, criteria):
     return initial
 
 
-@login_required
+@permission_required_or_404("scoring.score_entry", fn=_assignment_or_404)
 @require_http_methods(["GET", "POST"])
 def entry(request, code):
     """An assigned entry: its materials in both languages, its files, and the score form."""
-    assignment = _assignment_or_404(request, code)
+    assignment = request.permitted_object
     criteria, scores = criteria_with_scores(assignment)
     review = getattr(assignment, "review", None)
     if request.method == "POST":
@@ -202,7 +200,7 @@ def entry(request, code):
     )
 
 
-@login_required
+@permission_required_or_404("scoring.score_entry", fn=_assignment_or_404)
 @require_POST
 def autosave(request, code):
     """Save the score form as it is (htmx, on change and every 30 s with unsaved changes).
@@ -210,7 +208,7 @@ def autosave(request, code):
     Answers a status line, and the new version for the form's hidden field (out of band), so the
     next save is checked against it. A submitted review is autosaved only when complete.
     """
-    assignment = _assignment_or_404(request, code)
+    assignment = request.permitted_object
     criteria, _scores = criteria_with_scores(assignment)
     form = ScoreForm(request.POST, criteria=criteria)
     context = {"saved": False, "now": timezone.now(), "version": None}
@@ -240,12 +238,13 @@ def autosave(request, code):
 # --- Files ----------------------------------------------------------------------------------
 
 
-def _attachment_or_404(request, code, pk) -> Attachment:
-    """A current file of the entry, for an organiser or an assigned, unconflicted expert."""
-    nomination = get_object_or_404(Nomination, code=code)
-    if not (is_organiser(request.user) or may_review(request.user, nomination)):
-        raise Http404
-    attachment = get_object_or_404(Attachment, pk=pk, nomination=nomination)
+def _entry(request, code, **_kwargs) -> Nomination:
+    return get_object_or_404(Nomination, code=code)
+
+
+def _attachment_or_404(request, pk) -> Attachment:
+    """A current file of the entry the gate let through (`scoring.read_entry_files`)."""
+    attachment = get_object_or_404(Attachment, pk=pk, nomination=request.permitted_object)
     if not attachment.file:
         raise Http404
     return attachment
@@ -261,17 +260,17 @@ def _file_response(request, attachment: Attachment, *, inline: bool):
     )
 
 
-@login_required
+@permission_required_or_404("scoring.read_entry_files", fn=_entry)
 @require_GET
 def attachment_download(request, code, pk):
-    return _file_response(request, _attachment_or_404(request, code, pk), inline=False)
+    return _file_response(request, _attachment_or_404(request, pk), inline=False)
 
 
-@login_required
+@permission_required_or_404("scoring.read_entry_files", fn=_entry)
 @require_GET
 @xframe_options_sameorigin
 @csp_replace({"frame-ancestors": ["'self'"]})
 def attachment_inline(request, code, pk):
     """A PDF shown inside the entry page (framed by this site only). Other kinds download."""
-    attachment = _attachment_or_404(request, code, pk)
+    attachment = _attachment_or_404(request, pk)
     return _file_response(request, attachment, inline=attachment.content_type == "application/pdf")

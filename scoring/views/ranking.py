@@ -5,7 +5,6 @@ Organisers only; anyone else gets 404. Every page reads a fixed number of querie
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.rules import is_organiser
+from core.access import permission_required_or_404
 from core.i18n import localized
 from review import charts
 from review.models import Criterion, Expert
@@ -34,11 +33,6 @@ from ..services import (
 )
 
 
-def _organiser_or_404(request):
-    if not is_organiser(request.user):
-        raise Http404
-
-
 def _edition(request) -> Edition:
     year = request.GET.get("year") or request.POST.get("year")
     if year:
@@ -49,10 +43,9 @@ def _edition(request) -> Edition:
     return edition
 
 
-@login_required
+@permission_required_or_404("scoring.rank_entries")
 @require_GET
 def ranking(request):
-    _organiser_or_404(request)
     return _ranking_page(request, _edition(request))
 
 
@@ -127,10 +120,9 @@ def _category(request, edition, code) -> Category:
     return get_object_or_404(Category, edition=edition, code=code)
 
 
-@login_required
+@permission_required_or_404("scoring.rank_entries")
 @require_POST
 def shortlist(request, code):
-    _organiser_or_404(request)
     edition = _edition(request)
     category = _category(request, edition, code)
     ids = [int(value) for value in request.POST.getlist("nominations") if value.isdigit()]
@@ -159,10 +151,9 @@ def shortlist(request, code):
     return redirect(f"{_ranking_url(edition)}#category-{category.code}")
 
 
-@login_required
+@permission_required_or_404("scoring.rank_entries")
 @require_POST
 def finalists(request, code):
-    _organiser_or_404(request)
     edition = _edition(request)
     category = _category(request, edition, code)
     try:
@@ -182,10 +173,9 @@ def _ranking_url(edition):
     return reverse("scoring:ranking") + f"?year={edition.year}"
 
 
-@login_required
+@permission_required_or_404("scoring.rank_entries")
 @require_GET
 def export(request):
-    _organiser_or_404(request)
     edition = _edition(request)
     content = ranking_workbook(edition_ranking(edition))
     response = HttpResponse(
@@ -200,10 +190,9 @@ def export(request):
     return response
 
 
-@login_required
+@permission_required_or_404("scoring.rank_entries")
 @require_GET
 def progress(request):
-    _organiser_or_404(request)
     edition = _edition(request)
     rows = expert_progress(edition)
     return render(
@@ -218,10 +207,9 @@ def progress(request):
     )
 
 
-@login_required
+@permission_required_or_404("scoring.rank_entries")
 @require_POST
 def remind(request):
-    _organiser_or_404(request)
     edition = _edition(request)
     expert_id = request.POST.get("expert")
     experts = None
@@ -239,11 +227,10 @@ def remind(request):
     return redirect(reverse("scoring:progress") + f"?year={edition.year}")
 
 
-@login_required
+@permission_required_or_404("scoring.rank_entries")
 @require_http_methods(["GET", "POST"])
 def criteria(request):
     """The edition's criteria with their weights; the standard set is added with a button."""
-    _organiser_or_404(request)
     edition = _edition(request)
     here = reverse("scoring:criteria") + f"?year={edition.year}"
     if request.method == "POST" and "add_defaults" in request.POST:

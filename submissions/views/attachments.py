@@ -15,7 +15,6 @@ object storage the permitted download is a redirect to a presigned URL (core/sto
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import permission_required_or_404
 from core.filenames import clean_file_name
 from core.storage import file_response
 
@@ -45,9 +45,19 @@ from ..services import NominationError
 from ..uploads import KIND_LABELS, upload_limits
 
 
-def _visible_nomination(request, code: str) -> Nomination:
+def _visible_nomination(request, code: str, **_kwargs) -> Nomination:
     """The nomination if this user may see it (owner organisation or organiser), else 404."""
     return get_object_or_404(nominations_visible_to(request.user), code=code)
+
+
+def _visible_nomination_with_parts(request, code: str, **_kwargs) -> Nomination:
+    """The same, with what the recommendation form prints."""
+    return get_object_or_404(
+        nominations_visible_to(request.user).prefetch_related(
+            "completing_organisations", "key_people", "patents", "declarations__made_by"
+        ),
+        code=code,
+    )
 
 
 def _wants_json(request) -> bool:
@@ -97,8 +107,9 @@ def _done(request, nomination: Nomination, message: str, *, kind: str = ""):
     return HttpResponseRedirect(_back(request, nomination) + "#attachments")
 
 
-def _editable_nomination(request, code: str) -> Nomination:
-    nomination = _visible_nomination(request, code)
+def _editable_nomination(request) -> Nomination:
+    """The nomination the gate let through (`submissions.see_nomination`), if it may be changed."""
+    nomination = request.permitted_object
     if not can_edit_nomination(request.user, nomination):
         # The owner sees it but may not change it now (window closed, already in review).
         raise _NotEditable(nomination)
@@ -148,7 +159,7 @@ class _SizeLimitHandler(FileUploadHandler):
 
 
 @csrf_exempt  # checked by csrf_protect below, once the upload handler is in place
-@login_required
+@permission_required_or_404("submissions.see_nomination", fn=_visible_nomination)
 @require_POST
 def upload(request, code, kind):
     if kind not in Attachment.Kind.values:
@@ -163,7 +174,7 @@ def upload(request, code, kind):
 @csrf_protect
 def _upload(request, code, kind, limiter):
     try:
-        nomination = _editable_nomination(request, code)
+        nomination = _editable_nomination(request)
     except _NotEditable as error:
         return _not_editable(request, error)
     uploaded = request.FILES.get("file")
@@ -206,11 +217,11 @@ def _upload(request, code, kind, limiter):
     )
 
 
-@login_required
+@permission_required_or_404("submissions.see_nomination", fn=_visible_nomination)
 @require_POST
 def video_link(request, code):
     try:
-        nomination = _editable_nomination(request, code)
+        nomination = _editable_nomination(request)
     except _NotEditable as error:
         return _not_editable(request, error)
     try:
@@ -222,11 +233,11 @@ def video_link(request, code):
     return _done(request, nomination, _("The video link is saved."), kind=Attachment.Kind.VIDEO)
 
 
-@login_required
+@permission_required_or_404("submissions.see_nomination", fn=_visible_nomination)
 @require_POST
 def remove(request, code, pk):
     try:
-        nomination = _editable_nomination(request, code)
+        nomination = _editable_nomination(request)
     except _NotEditable as error:
         return _not_editable(request, error)
     attachment = get_object_or_404(Attachment, pk=pk, nomination=nomination, is_current=True)
@@ -243,10 +254,10 @@ def remove(request, code, pk):
     )
 
 
-@login_required
+@permission_required_or_404("submissions.see_nomination", fn=_visible_nomination)
 @require_GET
 def download(request, code, pk):
-    nomination = _visible_nomination(request, code)
+    nomination = request.permitted_object
     attachment = get_object_or_404(Attachment, pk=pk, nomination=nomination)
     if not attachment.file:
         raise Http404
@@ -260,15 +271,10 @@ def download(request, code, pk):
     )
 
 
-@login_required
+@permission_required_or_404("submissions.see_nomination", fn=_visible_nomination_with_parts)
 @require_GET
 def recommendation_form(request, code):
-    nomination = get_object_or_404(
-        nominations_visible_to(request.user).prefetch_related(
-            "completing_organisations", "key_people", "patents", "declarations__made_by"
-        ),
-        code=code,
-    )
+    nomination = request.permitted_object
     response = FileResponse(
         io.BytesIO(recommendation_form_pdf(nomination)),
         as_attachment=True,

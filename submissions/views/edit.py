@@ -17,14 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.access import permission_required_or_404
+from review.queries import expert_for
+
 from ..completeness import language_completeness, maturity_messages
 from ..forms import NominationEditForms
 from ..models import Category, Nomination
+from ..queries import current_edition
 from ..rules import can_edit_nomination
 from ..services import NominationError, StaleEdit, save_nomination
 from .nominator import organisation_required, own_nomination
-from .organiser import organiser_required, secretariat_nomination
-from .recommendations import expert_required, own_recommendation
+from .organiser import secretariat_nomination
+from .recommendations import own_recommendation
 
 STATUS_TEMPLATE = "submissions/includes/autosave_status.html"
 
@@ -33,7 +37,7 @@ STATUS_TEMPLATE = "submissions/includes/autosave_status.html"
 class Audience:
     name: str
     template: str
-    gate: Callable  # a view decorator: who may come at all
+    gate: Callable  # a view decorator: who may come at all (a named permission, 404 outside)
     nomination: Callable[..., Nomination]  # (request, code) -> the nomination, or 404
     edit_url: str  # URL names, each taking the nomination's code
     autosave_url: str
@@ -49,8 +53,10 @@ class Audience:
 NOMINATOR = Audience(
     name="nominator",
     template="submissions/nomination_form.html",
-    gate=organisation_required,
-    nomination=own_nomination,
+    gate=lambda view: organisation_required(
+        permission_required_or_404("submissions.act_for_nomination", fn=own_nomination)(view)
+    ),
+    nomination=lambda request, code: request.permitted_object,
     edit_url="submissions:nomination_edit",
     autosave_url="submissions:nomination_autosave",
     page_url="submissions:nomination_detail",
@@ -61,7 +67,7 @@ NOMINATOR = Audience(
 EXPERT = Audience(
     name="expert",
     template="submissions/expert_recommend.html",
-    gate=expert_required,
+    gate=permission_required_or_404("review.recommend_technology", fn=current_edition),
     nomination=own_recommendation,
     edit_url="submissions:expert_recommendation_edit",
     autosave_url="submissions:expert_recommendation_autosave",
@@ -69,12 +75,14 @@ EXPERT = Audience(
     saved_url="submissions:expert_recommendation",
     go_submit_url="submissions:expert_recommendation",
     statement=True,
-    extra_context=lambda request, nomination: {"expert": request.expert},
+    extra_context=lambda request, nomination: {
+        "expert": expert_for(request.user, nomination.edition)
+    },
 )
 SECRETARIAT = Audience(
     name="secretariat",
     template="submissions/secretariat_form.html",
-    gate=organiser_required,
+    gate=permission_required_or_404("submissions.recommend_as_secretariat"),
     nomination=secretariat_nomination,
     edit_url="submissions:secretariat_nomination_edit",
     autosave_url="submissions:secretariat_nomination_autosave",

@@ -9,12 +9,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.rules import acts_for_organisation
 from accounts.services import OrganisationRefused, save_organisation_profile
+from core.access import permission_required_or_404
 
 from ..completeness import (
     language_completeness,
@@ -24,13 +25,12 @@ from ..completeness import (
 )
 from ..forms import NominationForm, OrganisationForm, part_formsets, part_rows
 from ..models import Category, Edition, Nomination
-from ..queries import nomination_with_details, nominations_for_organisation, nominations_visible_to
+from ..queries import nomination_with_details, nominations_for_organisation, nominations_owned_by
 from ..rules import (
     can_edit_nomination,
     can_withdraw_nomination,
     collection_open,
     collection_window,
-    is_owner_member,
 )
 from ..services import (
     IncompleteNomination,
@@ -43,12 +43,13 @@ from ..states import NominationState
 
 
 def organisation_required(view):
-    """A nominator first tells us which organisation they act for."""
+    """A nominator first tells us which organisation they act for: anyone signed in without one
+    is sent to its profile form (not an access check: the pages' permissions follow)."""
 
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not request.user.organisation_id:
+        if not acts_for_organisation(request.user):
             messages.info(
                 request,
                 _("Before you nominate a technology, tell us about the organisation you act for."),
@@ -59,15 +60,13 @@ def organisation_required(view):
     return wrapper
 
 
-def own_nomination(request, code: str, *, details: bool = False) -> Nomination:
-    """The nomination if the user may see it and acts for its organisation; 404 otherwise."""
-    queryset = nominations_visible_to(request.user)
-    if details:
-        queryset = nomination_with_details(queryset)
-    nomination = get_object_or_404(queryset, code=code)
-    if not is_owner_member(request.user, nomination):
-        raise Http404
-    return nomination
+def own_nomination(request, code: str, **_kwargs) -> Nomination:
+    """The nomination if the user acts for it as its nominator; 404 otherwise."""
+    return get_object_or_404(nominations_owned_by(request.user), code=code)
+
+
+def _own_nomination_with_details(request, code: str, **_kwargs) -> Nomination:
+    return get_object_or_404(nomination_with_details(nominations_owned_by(request.user)), code=code)
 
 
 def _category_explanations(edition: Edition) -> list[Category]:
@@ -203,9 +202,10 @@ def nomination_create(request):
 
 
 @organisation_required
+@permission_required_or_404("submissions.act_for_nomination", fn=_own_nomination_with_details)
 @require_http_methods(["GET", "POST"])
 def nomination_submit(request, code):
-    nomination = own_nomination(request, code, details=True)
+    nomination = request.permitted_object
     error = None
     if request.method == "POST":
         try:
@@ -241,8 +241,9 @@ def nomination_submit(request, code):
 
 
 @organisation_required
+@permission_required_or_404("submissions.act_for_nomination", fn=_own_nomination_with_details)
 def nomination_detail(request, code):
-    nomination = own_nomination(request, code, details=True)
+    nomination = request.permitted_object
     return render(
         request,
         "submissions/nomination_detail.html",
@@ -260,9 +261,10 @@ def nomination_detail(request, code):
 
 
 @organisation_required
+@permission_required_or_404("submissions.act_for_nomination", fn=own_nomination)
 @require_http_methods(["GET", "POST"])
 def nomination_withdraw(request, code):
-    nomination = own_nomination(request, code)
+    nomination = request.permitted_object
     if not can_withdraw_nomination(request.user, nomination):
         messages.warning(request, _("This nomination can no longer be withdrawn."))
         return redirect("submissions:nomination_detail", code=nomination.code)

@@ -5,10 +5,7 @@ Organisers only: anyone else signed in gets 404 (the pages' existence does not l
 signed out is sent to sign in.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -19,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.rules import is_organiser
+from core.access import permission_required_or_404
 
 from .. import formal_check
 from ..completeness import (
@@ -52,17 +49,6 @@ from ..states import Channel, NominationState
 PAGE_SIZE = 25
 
 
-def organiser_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_organiser(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _current_edition() -> Edition:
     edition = Edition.objects.current()
     if edition is None:
@@ -79,7 +65,7 @@ def _queue_url(filters: formal_check.QueueFilters, **extra) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-@organiser_required
+@permission_required_or_404("submissions.run_formal_check")
 @require_GET
 def formalcheck_queue(request):
     edition = _current_edition()
@@ -110,7 +96,7 @@ def formalcheck_queue(request):
     )
 
 
-@organiser_required
+@permission_required_or_404("submissions.run_formal_check")
 @require_POST
 def formalcheck_bulk(request):
     edition = _current_edition()
@@ -157,7 +143,7 @@ def formalcheck_bulk(request):
     return redirect(_queue_url(filters))
 
 
-@organiser_required
+@permission_required_or_404("submissions.run_formal_check")
 @require_GET
 def formalcheck_export(request, fmt):
     edition = _current_edition()
@@ -213,7 +199,7 @@ def _paired_texts(nomination: Nomination) -> list[dict]:
     ]
 
 
-@organiser_required
+@permission_required_or_404("submissions.run_formal_check")
 @require_http_methods(["GET", "POST"])
 def formalcheck_detail(request, code):
     edition = _current_edition()
@@ -283,7 +269,7 @@ def formalcheck_detail(request, code):
     )
 
 
-@organiser_required
+@permission_required_or_404("submissions.recommend_as_secretariat")
 @require_POST
 def secretariat_submit(request, code):
     """Submit a secretariat recommendation on the organisation's behalf, once complete."""
@@ -316,7 +302,7 @@ def secretariat_nomination(request, code: str) -> Nomination:
     )
 
 
-@organiser_required
+@permission_required_or_404("submissions.recommend_as_secretariat")
 @require_http_methods(["GET", "POST"])
 def secretariat_nomination_create(request):
     """The secretariat puts a technology forward on an organisation's behalf."""
@@ -365,7 +351,7 @@ def secretariat_nomination_create(request):
     )
 
 
-@organiser_required
+@permission_required_or_404("submissions.recommend_as_secretariat")
 @require_http_methods(["GET", "POST"])
 def invitation_list(request):
     """Invite an organisation by link; the invitations sent so far."""

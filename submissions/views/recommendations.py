@@ -5,8 +5,6 @@ An account that is not an expert of the current edition gets 404 on the expert's
 expert sees only the recommendations they made.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,17 +13,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.rules import acts_for_organisation
+from core.access import permission_required_or_404
+from review.queries import expert_for
+
 from ..completeness import missing_items
 from ..forms import NominationForm, StatementForm, part_formsets, part_rows
-from ..models import Category, Edition
+from ..models import Category
 from ..organiser_forms import SecretariatNominationForm
-from ..queries import nomination_with_details
+from ..queries import current_edition, nomination_with_details
 from ..recommendations import (
     EXPERT_QUOTA_PER_CATEGORY,
     InvitationUnusable,
     QuotaExceeded,
     accept_invitation,
-    expert_membership,
     quota_left,
     recommend_technology,
     recommendations_of,
@@ -36,24 +37,14 @@ from ..services import IncompleteNomination, NominationError, submit_nomination
 from ..states import NominationState
 
 
-def expert_required(view):
-    """An expert of the current edition; anyone else signed in gets 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        expert = expert_membership(request.user, Edition.objects.current())
-        if expert is None:
-            raise Http404
-        request.expert = expert
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def _membership(request):
+    """The expert's committee membership the gate found (`review.recommend_technology`)."""
+    return expert_for(request.user, request.permitted_object)
 
 
-@expert_required
+@permission_required_or_404("review.recommend_technology", fn=current_edition)
 def expert_recommendations(request):
-    expert = request.expert
+    expert = _membership(request)
     left = quota_left(expert)
     return render(
         request,
@@ -75,10 +66,10 @@ def _statement_field_errors(statement: StatementForm) -> bool:
     return statement.is_bound and not statement.is_valid()
 
 
-@expert_required
+@permission_required_or_404("review.recommend_technology", fn=current_edition)
 @require_http_methods(["GET", "POST"])
 def expert_recommend(request):
-    expert = request.expert
+    expert = _membership(request)
     edition = expert.edition
     data = request.POST if request.method == "POST" else None
     initial = {}
@@ -143,20 +134,20 @@ def expert_recommend(request):
 
 
 def own_recommendation(request, code: str, *, details: bool = False):
-    queryset = recommendations_of(request.expert)
+    queryset = recommendations_of(_membership(request))
     if details:
         queryset = nomination_with_details(queryset)
     return get_object_or_404(queryset, code=code)
 
 
-@expert_required
+@permission_required_or_404("review.recommend_technology", fn=current_edition)
 def expert_recommendation(request, code):
     nomination = own_recommendation(request, code, details=True)
     return render(
         request,
         "submissions/expert_recommendation.html",
         {
-            "expert": request.expert,
+            "expert": _membership(request),
             "nomination": nomination,
             "recommendation": nomination.recommendation,
             "missing": missing_items(nomination),
@@ -169,7 +160,7 @@ def expert_recommendation(request, code):
     )
 
 
-@expert_required
+@permission_required_or_404("review.recommend_technology", fn=current_edition)
 @require_POST
 def expert_recommendation_submit(request, code):
     nomination = own_recommendation(request, code)
@@ -195,7 +186,7 @@ def invitation_accept(request, token):
     invitation = usable_invitation(token)
     if invitation is None:
         raise Http404
-    if not request.user.organisation_id:
+    if not acts_for_organisation(request.user):
         messages.info(
             request,
             _("Before you accept the invitation, tell us about the organisation you act for."),

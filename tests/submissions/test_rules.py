@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+import rules
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 
 from submissions.models import Nomination, StageWindow
-from submissions.queries import nominations_visible_to
+from submissions.queries import nominations_owned_by, nominations_visible_to
 from submissions.rules import (
     can_edit_nomination,
     can_view_nomination,
@@ -111,3 +112,45 @@ def test_visible_nominations_by_persona(nomination, nominator, stranger, organis
     assert list(nominations_visible_to(organiser).order_by("pk")) == [nomination, other]
     assert list(nominations_visible_to(expert)) == []
     assert list(nominations_visible_to(AnonymousUser())) == []
+
+
+def test_acting_as_nominator_is_for_the_owner_organisation(
+    nomination, nominator, colleague, stranger, organiser, expert
+):
+    users = (nominator, colleague, stranger, organiser, expert, AnonymousUser())
+
+    assert [rules.has_perm("submissions.act_for_nomination", u, nomination) for u in users] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_the_secretariat_acts_as_nominator_of_its_own_recommendations(nomination, organiser):
+    secretariat = with_state(nomination, "draft")
+    Nomination.objects.filter(pk=secretariat.pk).update(channel="secretariat")
+    secretariat.refresh_from_db()
+
+    assert rules.has_perm("submissions.act_for_nomination", organiser, secretariat)
+    assert list(nominations_owned_by(organiser)) == [secretariat]
+
+
+def test_owned_nominations_match_the_rule(nomination, nominator, stranger, organiser):
+    other = NominationFactory(edition=nomination.edition, organisation=stranger.organisation)
+
+    assert list(nominations_owned_by(nominator)) == [nomination]
+    assert list(nominations_owned_by(stranger)) == [other]
+    assert list(nominations_owned_by(organiser)) == []
+    assert list(nominations_owned_by(AnonymousUser())) == []
+
+
+@pytest.mark.parametrize(
+    "perm", ["submissions.run_formal_check", "submissions.recommend_as_secretariat"]
+)
+def test_the_secretariats_pages_are_the_organisers(perm, nominator, stranger, organiser, expert):
+    users = (nominator, stranger, organiser, expert, AnonymousUser())
+
+    assert [rules.has_perm(perm, user) for user in users] == [False, False, True, False, False]

@@ -8,15 +8,17 @@ visitors are sent to sign in). Counts appear only once the round is closed.
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.access import permission_required_or_404
 from review.models import Expert
+from review.queries import expert_for
 from submissions.models import Edition
+from submissions.queries import current_edition
 
 from .. import queries, services
 from ..forms import BallotForm
@@ -28,32 +30,25 @@ from .results import result_rows
 TOKEN_KEY = "voting-cast-token-%d"  # noqa: S105  # nosec B105  # a session key name
 
 
-def _membership(request) -> Expert:
-    edition = Edition.objects.current()
-    if edition is None:
-        raise Http404
-    expert = Expert.objects.filter(edition=edition, user=request.user).first()
+def _visible_round(request, pk: int, **_kwargs) -> BallotRound:
+    """A round of the current edition that lists the user as a voter; 404 otherwise."""
+    expert = expert_for(request.user, Edition.objects.current())
     if expert is None:
         raise Http404
-    return expert
+    return get_object_or_404(queries.rounds_visible_to_member(expert), pk=pk)
 
 
-def _round_for(expert: Expert, pk: int) -> tuple[BallotRound, object]:
-    round = get_object_or_404(
-        BallotRound.objects.select_related("category", "edition", "parent"),
-        pk=pk,
-        edition_id=expert.edition_id,
-    )
-    voter = queries.round_voter(round, expert)
-    if voter is None:
-        raise Http404
-    return round, voter
+def _round_and_voter(request) -> tuple[BallotRound, Expert, object]:
+    """The round the gate let through (`voting.cast_ballot`), the member and their voter row."""
+    round = request.permitted_object
+    expert = expert_for(request.user, round.edition)
+    return round, expert, queries.round_voter(round, expert)
 
 
-@login_required
+@permission_required_or_404("voting.see_rounds", fn=current_edition)
 @require_GET
 def member_rounds(request):
-    expert = _membership(request)
+    expert = expert_for(request.user, request.permitted_object)
     rounds = list(queries.open_rounds_for_expert(expert))
     return render(
         request,
@@ -89,13 +84,12 @@ def _ballot_context(round, voter, form, recused):
 
 
 @never_cache
-@login_required
+@permission_required_or_404("voting.cast_ballot", fn=_visible_round)
 @require_http_methods(["GET", "POST"])
 def member_ballot(request, pk: int):
     """GET: the ballot (or, after the close, the result). POST: check the choices and show the
     confirmation page; "change" comes back here with the choices kept."""
-    expert = _membership(request)
-    round, voter = _round_for(expert, pk)
+    round, expert, voter = _round_and_voter(request)
     if round.state == RoundState.AWAITING_COUNT:
         # Closed, its ballots still sealed: nothing to show but the state.
         return render(
@@ -147,14 +141,13 @@ def _has_voted(round, expert) -> bool:
 
 
 @never_cache
-@login_required
+@permission_required_or_404("voting.cast_ballot", fn=_visible_round)
 @require_http_methods(["GET", "POST"])
 def member_cast(request, pk: int):
     """Cast the confirmed choices. The tracker page is this response itself: the code is never
     written to the session or anywhere else linked to the member, so it cannot be read back.
     (A GET here — a reload, or the language switch on the tracker page — goes to the ballot.)"""
-    expert = _membership(request)
-    round, _voter = _round_for(expert, pk)
+    round, expert, _voter = _round_and_voter(request)
     if request.method != "POST":
         return redirect("voting:member_ballot", pk=round.pk)
     token = request.session.pop(TOKEN_KEY % round.pk, None)

@@ -5,33 +5,19 @@ certification.
 Organisers only: anyone else signed in gets 404, anyone signed out is sent to sign in.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.rules import is_organiser
+from core.access import permission_required_or_404
 from submissions.models import Category, Edition
 
 from .. import queries, runoffs, services
 from ..forms import ClosesAtForm, OpenRoundForm, PlaceDecisionForm, VoidRoundForm
 from ..models import BallotCast, BallotRound, PlaceDecision, RoundKind, RoundState
 from .results import result_rows
-
-
-def organiser_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_organiser(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _current_edition() -> Edition:
@@ -49,7 +35,7 @@ def _round(pk: int) -> BallotRound:
     )
 
 
-@organiser_required
+@permission_required_or_404("voting.run_rounds")
 @require_GET
 def organiser_rounds(request):
     edition = _current_edition()
@@ -88,7 +74,7 @@ def organiser_rounds(request):
     )
 
 
-@organiser_required
+@permission_required_or_404("voting.run_rounds")
 @require_http_methods(["GET", "POST"])
 def organiser_open(request, code: str):
     edition = _current_edition()
@@ -182,14 +168,14 @@ def _round_context(round: BallotRound, **extra) -> dict:
     return context
 
 
-@organiser_required
+@permission_required_or_404("voting.run_rounds")
 @require_GET
 def organiser_round(request, pk: int):
     round = _round(pk)
     return render(request, "voting/organiser_round.html", _round_context(round))
 
 
-@organiser_required
+@permission_required_or_404("voting.run_rounds")
 @require_POST
 def organiser_close(request, pk: int):
     round = _round(pk)
@@ -204,7 +190,7 @@ def organiser_close(request, pk: int):
     return redirect("voting:organiser_round", pk=round.pk)
 
 
-@organiser_required
+@permission_required_or_404("voting.run_rounds")
 @require_POST
 def organiser_void(request, pk: int):
     round = _round(pk)
@@ -229,7 +215,7 @@ def organiser_void(request, pk: int):
     return redirect("voting:organiser_round", pk=round.pk)
 
 
-@organiser_required
+@permission_required_or_404("voting.run_rounds")
 @require_POST
 def organiser_certify(request, pk: int):
     round = _round(pk)
@@ -262,7 +248,7 @@ def organiser_certify(request, pk: int):
     return redirect("voting:organiser_round", pk=round.pk)
 
 
-@organiser_required
+@permission_required_or_404("voting.run_rounds")
 @require_POST
 def organiser_vacancy_runoff(request, pk: int):
     decision = get_object_or_404(
@@ -312,13 +298,13 @@ def _reopen(request, pk: int, service):
     return redirect("voting:organiser_round", pk=new_round.pk)
 
 
-@organiser_required
+@permission_required_or_404("voting.run_rounds")
 @require_POST
 def organiser_runoff(request, pk: int):
     return _reopen(request, pk, services.open_runoff)
 
 
-@organiser_required
+@permission_required_or_404("voting.run_rounds")
 @require_POST
 def organiser_rerun(request, pk: int):
     return _reopen(request, pk, services.rerun_round)

@@ -7,15 +7,14 @@ cache, a task, a message or a log, and Django's error reports hide them
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from accounts.rules import is_expert, is_organiser
+from accounts.rules import is_organiser
+from core.access import permission_required_or_404
 from submissions.models import Edition
 
 from .. import queries, sealing, services
@@ -23,19 +22,12 @@ from ..forms import CountForm
 from ..models import BallotRound, RoundState, RoundTeller, Teller
 
 
-def _may_be_teller(user) -> bool:
-    # Tellers come from the secretariat and the committee.
-    return is_organiser(user) or is_expert(user)
-
-
 @never_cache
-@login_required
+@permission_required_or_404("voting.hold_teller_key")
 @require_http_methods(["GET", "POST"])
 @sensitive_variables("secret")
 def teller_home(request):
     """GET: my teller key and my rounds. POST: make my secret, shown once in this response."""
-    if not _may_be_teller(request.user):
-        raise Http404
     secret = None
     if request.method == "POST":
         try:
@@ -66,27 +58,23 @@ def teller_home(request):
     )
 
 
-def _countable_round(request, pk: int) -> BallotRound:
-    """The round, for its tellers and the organisers; 404 for anyone else."""
-    edition = Edition.objects.current()
-    round = get_object_or_404(
+def _round(request, pk: int, **_kwargs) -> BallotRound:
+    """A round of the current edition (who may count it is `voting.count_round`)."""
+    return get_object_or_404(
         BallotRound.objects.select_related("category", "edition", "parent"),
         pk=pk,
-        edition=edition,
+        edition=Edition.objects.current(),
     )
-    if not (is_organiser(request.user) or round.tellers.filter(teller__user=request.user).exists()):
-        raise Http404
-    return round
 
 
 @never_cache
-@login_required
+@permission_required_or_404("voting.count_round", fn=_round)
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("secret_1", "secret_2")
 @sensitive_variables("form", "secrets")
 def teller_count(request, pk: int):
     """Two tellers enter their secrets in one request; the round is opened and counted."""
-    round = _countable_round(request, pk)
+    round = request.permitted_object
     form = CountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         secrets = [form.cleaned_data["secret_1"], form.cleaned_data["secret_2"]]
