@@ -48,6 +48,23 @@ def window_allows_change(nomination: Nomination, now: datetime | None = None) ->
     return collection_open(nomination.edition, now)
 
 
+def correction_ends_at(nomination: Nomination, window=_UNSET) -> datetime | None:
+    """The last moment a returned nomination can be corrected and submitted again.
+
+    Its correction deadline, or the end of the collection window when that window is still
+    running at the deadline (window_allows_change lets either through). None when not returned.
+    A list page passes the edition's collection `window` it has already read.
+    """
+    deadline = nomination.correction_deadline
+    if nomination.state != NominationState.RETURNED or deadline is None:
+        return None
+    if window is _UNSET:
+        window = collection_window(nomination.edition)
+    if window is not None and window.opens_at <= deadline < window.closes_at:
+        return window.closes_at
+    return deadline
+
+
 # --- Predicates -----------------------------------------------------------------------------
 
 

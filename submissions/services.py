@@ -18,15 +18,17 @@ from accounts.rules import is_organiser
 from core import outbox
 from core.services import record_event
 
-from . import tasks
+from . import snapshots, tasks
 from .completeness import MissingItem, missing_items
 from .models import (
+    CONTENT_FIELD_NAMES,
     Category,
     CompletingOrganisation,
     Declaration,
     Edition,
     KeyPerson,
     Nomination,
+    NominationSnapshot,
     Patent,
     StateChange,
 )
@@ -68,26 +70,6 @@ class IncompleteNomination(NominationError):
         self.missing = missing
 
 
-# Content a nominator may set through create_nomination / update_nomination, in the order the
-# form shows it (submissions.forms.NominationForm uses this list).
-CONTENT_FIELD_NAMES = (
-    "category",
-    "direction",
-    "title_zh",
-    "title_en",
-    "summary_zh",
-    "summary_en",
-    "description_zh",
-    "description_en",
-    "innovations_zh",
-    "innovations_en",
-    "indicators_zh",
-    "indicators_en",
-    "application_zh",
-    "application_en",
-    "trl",
-    "application_status",
-)
 CONTENT_FIELDS = frozenset(CONTENT_FIELD_NAMES)
 CODE_PREFIXES = {Category.Code.CUTTING_EDGE: "CE", Category.Code.INNOVATIVE: "IN"}
 
@@ -206,6 +188,14 @@ def transition(
             at=now,
             reason=reason,
         )
+        if to_state == NominationState.RETURNED:
+            # What the nominator returns to correct, kept so the re-check can show the changes.
+            NominationSnapshot.objects.create(
+                nomination=locked,
+                state_change=change,
+                taken_at=now,
+                payload=snapshots.capture(locked),
+            )
         record_event(
             actor=actor,
             action="nomination.state_changed",

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +23,7 @@ from ..rules import (
     can_withdraw_nomination,
     collection_open,
     collection_window,
+    correction_ends_at,
     is_owner_member,
 )
 from ..services import (
@@ -107,8 +109,13 @@ def nomination_list(request):
     nominations = (
         list(nominations_for_organisation(request.user.organisation_id, edition)) if edition else []
     )
+    window = collection_window(edition) if edition else None
     rows = [
-        {"nomination": nomination, "completeness": language_completeness(nomination)}
+        {
+            "nomination": nomination,
+            "completeness": language_completeness(nomination),
+            "correction_ends_at": correction_ends_at(nomination, window),
+        }
         for nomination in nominations
     ]
     return render(
@@ -117,7 +124,7 @@ def nomination_list(request):
         {
             "edition": edition,
             "rows": rows,
-            "window": collection_window(edition) if edition else None,
+            "window": window,
             "collection_open": collection_open(edition) if edition else False,
         },
     )
@@ -273,7 +280,12 @@ def nomination_submit(request, code):
                 % {"code": submitted.code},
             )
             return redirect("submissions:nomination_detail", code=submitted.code)
-    can_submit_now = nomination.state in (NominationState.DRAFT, NominationState.RETURNED)
+    correction_ends = correction_ends_at(nomination)
+    correction_passed = correction_ends is not None and correction_ends <= timezone.now()
+    can_submit_now = (
+        nomination.state in (NominationState.DRAFT, NominationState.RETURNED)
+        and not correction_passed
+    )
     return render(
         request,
         "submissions/nomination_submit.html",
@@ -287,6 +299,8 @@ def nomination_submit(request, code):
             "can_submit_now": can_submit_now,
             "can_edit": can_edit_nomination(request.user, nomination),
             "error": error,
+            "correction_ends_at": correction_ends,
+            "correction_passed": correction_passed,
         },
     )
 
