@@ -109,6 +109,11 @@ class NominationForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             self.fields["declarations"].initial = [d.kind for d in self.instance.declarations.all()]
 
+    def _get_validation_exclusions(self):
+        # The category and direction fields have fetched their rows from this edition's
+        # querysets already; the model's check that those rows exist would only ask again.
+        return super()._get_validation_exclusions() | {"category", "direction"}
+
     @property
     def warnings(self) -> list[str]:
         """Maturity warnings for what the form holds now (never errors)."""

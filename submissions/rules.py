@@ -8,6 +8,7 @@ a nomination returned for correction stays editable until its correction deadlin
 from datetime import datetime
 
 import rules
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.rules import is_organiser
@@ -29,6 +30,34 @@ def collection_window(edition: Edition) -> StageWindow | None:
         cached = StageWindow.objects.filter(edition=edition, stage=Stage.COLLECTION).first()
         edition._collection_window = cached
     return cached
+
+
+def current_edition_with_window() -> Edition | None:
+    """The current edition, its collection window read in the same query (collection_window
+    then asks nothing more)."""
+    windows = StageWindow.objects.filter(edition=OuterRef("pk"), stage=Stage.COLLECTION)
+    edition = (
+        Edition.objects.filter(is_current=True)
+        .annotate(
+            collection_window_id=Subquery(windows.values("pk")[:1]),
+            collection_opens_at=Subquery(windows.values("opens_at")[:1]),
+            collection_closes_at=Subquery(windows.values("closes_at")[:1]),
+        )
+        .first()
+    )
+    if edition is not None:
+        edition._collection_window = (
+            StageWindow(
+                pk=edition.collection_window_id,
+                edition=edition,
+                stage=Stage.COLLECTION,
+                opens_at=edition.collection_opens_at,
+                closes_at=edition.collection_closes_at,
+            )
+            if edition.collection_window_id is not None
+            else None
+        )
+    return edition
 
 
 def collection_open(edition: Edition, now: datetime | None = None) -> bool:

@@ -8,22 +8,31 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import Organisation
+
 from ..completeness import language_completeness, maturity_warnings, missing_items
 from ..forms import NominationForm, OrganisationForm, part_formsets, part_rows
 from ..models import Category, Edition, Nomination
-from ..queries import nomination_with_details, nominations_for_organisation, nominations_visible_to
+from ..queries import (
+    SUBMIT_PAGE_PREFETCH,
+    nomination_with_details,
+    nominations_for_organisation,
+    nominations_visible_to,
+)
 from ..rules import (
     can_edit_nomination,
     can_withdraw_nomination,
     collection_open,
     collection_window,
     correction_ends_at,
+    current_edition_with_window,
     is_owner_member,
 )
 from ..services import (
@@ -105,7 +114,7 @@ def organisation_profile(request):
 
 @organisation_required
 def nomination_list(request):
-    edition = Edition.objects.current()
+    edition = current_edition_with_window()
     nominations = (
         list(nominations_for_organisation(request.user.organisation_id, edition)) if edition else []
     )
@@ -154,7 +163,7 @@ def _form_context(request, *, edition, form, formsets, nomination=None, **extra)
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def nomination_create(request):
-    edition = Edition.objects.current()
+    edition = current_edition_with_window()
     if edition is None or not collection_open(edition):
         messages.error(
             request,
@@ -177,7 +186,9 @@ def nomination_create(request):
         try:
             nomination = create_nomination(
                 edition=edition,
-                organisation=request.user.organisation,
+                # The service needs the organisation's key only (organisation_required checked
+                # it): no need to read the row.
+                organisation=Organisation(pk=request.user.organisation_id),
                 actor=request.user,
                 declarations=form.cleaned_data["declarations"],
                 **part_rows(formsets),
@@ -263,7 +274,9 @@ def nomination_autosave(request, code):
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def nomination_submit(request, code):
-    nomination = _own_nomination(request, code, details=True)
+    # The POST needs the row alone (the service locks and reads it again); the page reads what
+    # the completeness check needs, fetched after the POST when the page is shown.
+    nomination = _own_nomination(request, code)
     error = None
     if request.method == "POST":
         try:
@@ -280,6 +293,7 @@ def nomination_submit(request, code):
                 % {"code": submitted.code},
             )
             return redirect("submissions:nomination_detail", code=submitted.code)
+    prefetch_related_objects([nomination], *SUBMIT_PAGE_PREFETCH)
     correction_ends = correction_ends_at(nomination)
     correction_passed = correction_ends is not None and correction_ends <= timezone.now()
     can_submit_now = (
