@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 
 from .completeness import maturity_warnings
-from .models import Category, Declaration, Direction, Nomination, Patent
+from .models import CONTENT_FIELD_LABELS, Category, Declaration, Direction, Nomination, Patent
 from .services import CONTENT_FIELD_NAMES, CONTENT_FIELDS
 
 TEXTAREA_ROWS = {
@@ -63,20 +63,7 @@ class NominationForm(forms.ModelForm):
         model = Nomination
         fields = list(CONTENT_FIELD_NAMES)
         field_classes = {"summary_zh": NewlineCharField, "summary_en": NewlineCharField}
-        labels = {
-            "title_zh": _("Title in Chinese"),
-            "title_en": _("Title in English"),
-            "summary_zh": _("Summary in Chinese"),
-            "summary_en": _("Summary in English"),
-            "description_zh": _("Description in Chinese"),
-            "description_en": _("Description in English"),
-            "innovations_zh": _("Key innovations in Chinese"),
-            "innovations_en": _("Key innovations in English"),
-            "indicators_zh": _("Technical indicators in Chinese"),
-            "indicators_en": _("Technical indicators in English"),
-            "application_zh": _("Application in Chinese"),
-            "application_en": _("Application in English"),
-        }
+        labels = CONTENT_FIELD_LABELS
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)

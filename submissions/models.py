@@ -311,6 +311,23 @@ CONTENT_FIELD_NAMES = (
     "application_status",
 )
 
+# The labels the form gives the paired texts ("Title in English"), also those of the re-check's
+# list of changes: each says what it is in the page's language.
+CONTENT_FIELD_LABELS = {
+    "title_zh": _("Title in Chinese"),
+    "title_en": _("Title in English"),
+    "summary_zh": _("Summary in Chinese"),
+    "summary_en": _("Summary in English"),
+    "description_zh": _("Description in Chinese"),
+    "description_en": _("Description in English"),
+    "innovations_zh": _("Key innovations in Chinese"),
+    "innovations_en": _("Key innovations in English"),
+    "indicators_zh": _("Technical indicators in Chinese"),
+    "indicators_en": _("Technical indicators in English"),
+    "application_zh": _("Application in Chinese"),
+    "application_en": _("Application in English"),
+}
+
 
 class CompletingOrganisation(models.Model):
     nomination = models.ForeignKey(

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Organisation
 from core.i18n import localized
 
-from .models import CONTENT_FIELD_NAMES, Attachment, Declaration, Nomination, Patent
+from .models import (
+    CONTENT_FIELD_LABELS,
+    CONTENT_FIELD_NAMES,
+    Attachment,
+    Declaration,
+    Nomination,
+    Patent,
+)
 
 # Bump when the payload's shape changes; `differences` reads every format written so far.
 PAYLOAD_FORMAT = 1
@@ -120,6 +127,8 @@ class Differences:
 
 
 def _field_label(name: str) -> str:
+    if name in CONTENT_FIELD_LABELS:
+        return str(CONTENT_FIELD_LABELS[name])
     return capfirst(str(Nomination._meta.get_field(name).verbose_name))
 
 

@@ -279,7 +279,7 @@ def test_recheck_page_shows_a_changed_field_and_a_replaced_file(
     assert page.status_code == 200
     with translation.override(language):
         expected_heading = translation.gettext("What changed since the return")
-        title_label = str(Nomination._meta.get_field("title_en").verbose_name)
+        title_label = translation.gettext("Title in English")
         form_label = str(Attachment.Kind.RECOMMENDATION_FORM.label)
         report_label = str(Attachment.Kind.TECHNICAL_REPORT.label)
         replaced = translation.gettext("replaced")
@@ -302,7 +302,7 @@ def test_recheck_page_shows_a_changed_field_and_a_replaced_file(
         for cell in find_all(page, data_cell=name)
     ]
     assert cells == [
-        title_label[0].upper() + title_label[1:],
+        title_label,
         old_title,
         "Interface layer for solid-state cells",
     ]
