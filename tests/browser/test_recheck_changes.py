@@ -33,7 +33,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def resubmitted(settings, tmp_path):
+def returned(settings, tmp_path):
+    """A nomination returned for correction: (organiser, nominator, code, upload)."""
     settings.WNEVC_REQUIRE_MFA = False
     settings.STORAGES = {
         **settings.STORAGES,
@@ -77,6 +78,12 @@ def resubmitted(settings, tmp_path):
         reason="Please add the indicators against the state of the art.",
         correction_deadline=timezone.now() + timedelta(days=7),
     )
+    return organiser, nominator, nomination, upload
+
+
+@pytest.fixture
+def resubmitted(returned):
+    organiser, nominator, nomination, upload = returned
     current = Nomination.objects.get(pk=nomination.pk)
     update_nomination(
         nomination=current,
@@ -90,16 +97,20 @@ def resubmitted(settings, tmp_path):
     return organiser, nomination.code
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_changes_since_the_return_fit_a_phone(browser, live_server, resubmitted, language, shots):
-    organiser, code = resubmitted
+def phone(browser, live_server, user):
     client = Client()
-    client.force_login(organiser)
+    client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
     page = context.new_page()
-    errors = console_errors(page)
+    return context, page, console_errors(page)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_changes_since_the_return_fit_a_phone(browser, live_server, resubmitted, language, shots):
+    organiser, code = resubmitted
+    context, page, errors = phone(browser, live_server, organiser)
 
     page.goto(f"/{language}/organiser/formal-check/{code}/")
     page.wait_for_load_state("load")
@@ -113,4 +124,25 @@ def test_changes_since_the_return_fit_a_phone(browser, live_server, resubmitted,
     assert [v["id"] for v in violations] == []
     assert errors == []
     section.screenshot(path=str(shots("recheck") / f"changes_{language}_390.png"))
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_correction_deadline_fits_a_phone(browser, live_server, returned, language, shots):
+    _organiser, nominator, nomination, _upload = returned
+    context, page, errors = phone(browser, live_server, nominator)
+
+    page.goto(f"/{language}/my/nominations/{nomination.code}/submit/")
+    page.wait_for_load_state("load")
+
+    assert page.locator('[data-testid="correction-deadline"]').count() == 1
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+    violations = Axe().run(page, options={"runOnly": AXE_TAGS}).response["violations"]
+    assert [v["id"] for v in violations] == []
+    assert errors == []
+    page.screenshot(path=str(shots("recheck") / f"deadline_{language}_390.png"))
+    page.goto(f"/{language}/my/nominations/")
+    page.wait_for_load_state("load")
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+    page.screenshot(path=str(shots("recheck") / f"list_{language}_390.png"), full_page=True)
     context.close()
