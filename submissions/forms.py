@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 
 from .completeness import maturity_warnings
-from .models import Category, Declaration, Direction, Nomination, Patent
+from .models import CONTENT_FIELD_LABELS, Category, Declaration, Direction, Nomination, Patent
 from .services import CONTENT_FIELD_NAMES, CONTENT_FIELDS
 from .validators import (
     STATEMENT_MAX_CHARACTERS_ZH,
@@ -75,20 +75,7 @@ class NominationForm(forms.ModelForm):
         model = Nomination
         fields = list(CONTENT_FIELD_NAMES)
         field_classes = {"summary_zh": NewlineCharField, "summary_en": NewlineCharField}
-        labels = {
-            "title_zh": _("Title in Chinese"),
-            "title_en": _("Title in English"),
-            "summary_zh": _("Summary in Chinese"),
-            "summary_en": _("Summary in English"),
-            "description_zh": _("Description in Chinese"),
-            "description_en": _("Description in English"),
-            "innovations_zh": _("Key innovations in Chinese"),
-            "innovations_en": _("Key innovations in English"),
-            "indicators_zh": _("Technical indicators in Chinese"),
-            "indicators_en": _("Technical indicators in English"),
-            "application_zh": _("Application in Chinese"),
-            "application_en": _("Application in English"),
-        }
+        labels = CONTENT_FIELD_LABELS
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +107,11 @@ class NominationForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["declarations"].initial = [d.kind for d in self.instance.declarations.all()]
+
+    def _get_validation_exclusions(self):
+        # The category and direction fields have fetched their rows from this edition's
+        # querysets already; the model's check that those rows exist would only ask again.
+        return super()._get_validation_exclusions() | {"category", "direction"}
 
     @property
     def warnings(self) -> list[str]:

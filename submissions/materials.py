@@ -15,7 +15,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,7 +119,16 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
             # Serialises uploads to one nomination: versions stay consecutive and the total
             # per nomination holds even for two uploads at once.
             Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
-            others = current_files_size(nomination, excluding_kind=_replaces(kind))
+            # What the checks below need, in one read under the lock.
+            others_filter = Q(is_current=True)
+            if _replaces(kind):
+                others_filter &= ~Q(kind=kind)
+            found = Attachment.objects.filter(nomination=nomination).aggregate(
+                others=Sum("size", filter=others_filter),
+                latest=Max("version", filter=Q(kind=kind)),
+                current=Count("pk", filter=Q(kind=kind, is_current=True)),
+            )
+            others = found["others"] or 0
             if others + checked.size > upload_limits()["total"]:
                 raise MaterialRefused(
                     _(
@@ -129,9 +138,9 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
                     % {"name": name},
                     code="total_exceeded",
                 )
-            attachment.version = _new_version(nomination, kind)
+            attachment.version = (found["latest"] or 0) + 1
             replaced = 0
-            if _replaces(kind):
+            if _replaces(kind) and found["current"]:
                 replaced = Attachment.objects.filter(
                     nomination=nomination, kind=kind, is_current=True
                 ).update(is_current=False)

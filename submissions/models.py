@@ -290,6 +290,45 @@ class Nomination(TimeStampedModel):
         return f"{self.code} {self.title_en or self.title_zh}".strip()
 
 
+# Content a nominator may set through create_nomination / update_nomination, in the order the
+# form shows it (submissions.forms.NominationForm and the snapshot at a return use this list).
+CONTENT_FIELD_NAMES = (
+    "category",
+    "direction",
+    "title_zh",
+    "title_en",
+    "summary_zh",
+    "summary_en",
+    "description_zh",
+    "description_en",
+    "innovations_zh",
+    "innovations_en",
+    "indicators_zh",
+    "indicators_en",
+    "application_zh",
+    "application_en",
+    "trl",
+    "application_status",
+)
+
+# The labels the form gives the paired texts ("Title in English"), also those of the re-check's
+# list of changes: each says what it is in the page's language.
+CONTENT_FIELD_LABELS = {
+    "title_zh": _("Title in Chinese"),
+    "title_en": _("Title in English"),
+    "summary_zh": _("Summary in Chinese"),
+    "summary_en": _("Summary in English"),
+    "description_zh": _("Description in Chinese"),
+    "description_en": _("Description in English"),
+    "innovations_zh": _("Key innovations in Chinese"),
+    "innovations_en": _("Key innovations in English"),
+    "indicators_zh": _("Technical indicators in Chinese"),
+    "indicators_en": _("Technical indicators in English"),
+    "application_zh": _("Application in Chinese"),
+    "application_en": _("Application in English"),
+}
+
+
 class CompletingOrganisation(models.Model):
     nomination = models.ForeignKey(
         Nomination,
@@ -524,6 +563,38 @@ class StateChange(models.Model):
 
     def __str__(self):
         return f"{self.nomination_id} {self.from_state}→{self.to_state}"
+
+
+class NominationSnapshot(models.Model):
+    """The nomination as it was when the secretariat returned it for correction.
+
+    Written once, by `submissions.services.transition`, in the transaction of the return; the
+    re-check compares the resubmitted nomination with the latest one. Never changed afterwards
+    (a trigger refuses an UPDATE on PostgreSQL). The payload's shape is `submissions.snapshots`.
+    """
+
+    nomination = models.ForeignKey(
+        Nomination,
+        verbose_name=_("nomination"),
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+    )
+    state_change = models.OneToOneField(
+        StateChange,
+        verbose_name=_("return"),
+        on_delete=models.CASCADE,
+        related_name="snapshot",
+    )
+    taken_at = models.DateTimeField(_("taken"))
+    payload = models.JSONField(_("content"))
+
+    class Meta:
+        verbose_name = _("snapshot at return")
+        verbose_name_plural = _("snapshots at return")
+        ordering = ["nomination", "-taken_at", "-id"]
+
+    def __str__(self):
+        return f"{self.nomination_id} {self.taken_at:%Y-%m-%d %H:%M}"
 
 
 class FormalCheck(models.Model):

@@ -61,6 +61,13 @@ def nominations_owned_by(user) -> QuerySet[Nomination]:
     return queryset.filter(own)
 
 
+# What the submit page reads (the completeness check): materials and declarations.
+SUBMIT_PAGE_PREFETCH = (
+    Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "-version")),
+    "declarations",
+)
+
+
 def nomination_with_details(queryset: QuerySet[Nomination]) -> QuerySet[Nomination]:
     """Add what the detail and submit pages show: parts, declarations, materials, timeline."""
     return queryset.prefetch_related(

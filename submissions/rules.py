@@ -8,6 +8,7 @@ a nomination returned for correction stays editable until its correction deadlin
 from datetime import datetime
 
 import rules
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.rules import is_organiser
@@ -31,6 +32,34 @@ def collection_window(edition: Edition) -> StageWindow | None:
     return cached
 
 
+def current_edition_with_window() -> Edition | None:
+    """The current edition, its collection window read in the same query (collection_window
+    then asks nothing more)."""
+    windows = StageWindow.objects.filter(edition=OuterRef("pk"), stage=Stage.COLLECTION)
+    edition = (
+        Edition.objects.filter(is_current=True)
+        .annotate(
+            collection_window_id=Subquery(windows.values("pk")[:1]),
+            collection_opens_at=Subquery(windows.values("opens_at")[:1]),
+            collection_closes_at=Subquery(windows.values("closes_at")[:1]),
+        )
+        .first()
+    )
+    if edition is not None:
+        edition._collection_window = (
+            StageWindow(
+                pk=edition.collection_window_id,
+                edition=edition,
+                stage=Stage.COLLECTION,
+                opens_at=edition.collection_opens_at,
+                closes_at=edition.collection_closes_at,
+            )
+            if edition.collection_window_id is not None
+            else None
+        )
+    return edition
+
+
 def collection_open(edition: Edition, now: datetime | None = None) -> bool:
     window = collection_window(edition)
     return window is not None and window.is_open(now)
@@ -46,6 +75,23 @@ def window_allows_change(nomination: Nomination, now: datetime | None = None) ->
     ):
         return True
     return collection_open(nomination.edition, now)
+
+
+def correction_ends_at(nomination: Nomination, window=_UNSET) -> datetime | None:
+    """The last moment a returned nomination can be corrected and submitted again.
+
+    Its correction deadline, or the end of the collection window when that window is still
+    running at the deadline (window_allows_change lets either through). None when not returned.
+    A list page passes the edition's collection `window` it has already read.
+    """
+    deadline = nomination.correction_deadline
+    if nomination.state != NominationState.RETURNED or deadline is None:
+        return None
+    if window is _UNSET:
+        window = collection_window(nomination.edition)
+    if window is not None and window.opens_at <= deadline < window.closes_at:
+        return window.closes_at
+    return deadline
 
 
 # --- Predicates -----------------------------------------------------------------------------

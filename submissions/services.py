@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,15 +19,17 @@ from accounts.rules import is_organiser
 from core import outbox
 from core.services import record_event
 
-from . import tasks
+from . import snapshots, tasks
 from .completeness import MissingItem, missing_items
 from .models import (
+    CONTENT_FIELD_NAMES,
     Category,
     CompletingOrganisation,
     Declaration,
     Edition,
     KeyPerson,
     Nomination,
+    NominationSnapshot,
     Patent,
     Recommendation,
     StateChange,
@@ -71,26 +73,6 @@ class IncompleteNomination(NominationError):
         self.missing = missing
 
 
-# Content a nominator may set through create_nomination / save_nomination, in the order the
-# form shows it (submissions.forms.NominationForm uses this list).
-CONTENT_FIELD_NAMES = (
-    "category",
-    "direction",
-    "title_zh",
-    "title_en",
-    "summary_zh",
-    "summary_en",
-    "description_zh",
-    "description_en",
-    "innovations_zh",
-    "innovations_en",
-    "indicators_zh",
-    "indicators_en",
-    "application_zh",
-    "application_en",
-    "trl",
-    "application_status",
-)
 CONTENT_FIELDS = frozenset(CONTENT_FIELD_NAMES)
 # A nomination's lists of parts (completing organisations, key people, patents).
 _Part = TypeVar("_Part", bound=Model)
@@ -122,10 +104,11 @@ def _actor_kinds(actor, nomination: Nomination) -> set[str]:
 
 
 def _check_window(nomination: Nomination, actor, now: datetime) -> None:
-    # Organisers are not bound by the nominators' calendar (corrections, seeding a demo).
-    if actor is not None and is_organiser(actor):
-        return
+    # Organisers are not bound by the nominators' calendar (corrections, seeding a demo). The
+    # calendar is asked first: the role is looked up only when the calendar refuses.
     if not window_allows_change(nomination, now):
+        if actor is not None and is_organiser(actor):
+            return
         if nomination.state == NominationState.RETURNED:
             raise WindowClosed(
                 _("The correction deadline has passed; the nomination can no longer be changed.")
@@ -166,67 +149,93 @@ def transition(
     and tells the nominator after commit. `actor=None` means the system. `notify=False` for a
     caller that tells the nominator in its own e-mail (publication's outcome notice).
     """
-    to_state = NominationState(to_state)
     with transaction.atomic():
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
-        from_state = locked.state
-        allowed = get_transition(from_state, to_state)
-        if allowed is None or (allowed.channels and locked.channel not in allowed.channels):
-            raise TransitionNotAllowed(
-                _("A nomination cannot go from “%(from)s” to “%(to)s”.")
-                % {
-                    "from": NominationState(from_state).label,
-                    "to": to_state.label,
-                }
-            )
-        if not (_actor_kinds(actor, locked) & allowed.actors):
-            raise TransitionNotAllowed(
-                _("You may not move this nomination to “%(to)s”.") % {"to": to_state.label}
-            )
-        if to_state == NominationState.RETURNED and correction_deadline is None:
-            raise TransitionNotAllowed(
-                _("A nomination returned for correction needs a correction deadline.")
-            )
-
-        now = timezone.now()
-        locked.state = to_state
-        locked.state_changed_at = now
-        update_fields = ["state", "state_changed_at", "version", "updated_at"]
-        if to_state == NominationState.SUBMITTED:
-            locked.submitted_at = now
-            update_fields.append("submitted_at")
-        if to_state == NominationState.RETURNED:
-            locked.return_reasons = reason
-            locked.correction_deadline = correction_deadline
-            update_fields += ["return_reasons", "correction_deadline"]
-        # A state change is a change: a form opened before it is stale.
-        locked.version = F("version") + 1
-        locked.save(update_fields=update_fields)
-        locked.refresh_from_db(fields=["version"])
-
-        change = StateChange.objects.create(
-            nomination=locked,
-            from_state=from_state,
+        return _transition_locked(
+            locked,
             to_state=to_state,
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            at=now,
-            reason=reason,
-        )
-        record_event(
             actor=actor,
-            action="nomination.state_changed",
-            obj=locked,
-            details={
-                "from": from_state,
-                "to": str(to_state),
-                "reason": reason,
-                "correction_deadline": correction_deadline.isoformat()
-                if correction_deadline
-                else None,
-            },
+            reason=reason,
+            correction_deadline=correction_deadline,
+            notify=notify,
         )
-        if notify:
-            outbox.enqueue(tasks.send_state_change_notice, change.pk)
+
+
+def _transition_locked(
+    locked: Nomination,
+    *,
+    to_state: str,
+    actor,
+    reason: str = "",
+    correction_deadline: datetime | None = None,
+    notify: bool = True,
+) -> Nomination:
+    """`transition` for a caller that has locked the row in its open transaction already."""
+    to_state = NominationState(to_state)
+    from_state = locked.state
+    allowed = get_transition(from_state, to_state)
+    if allowed is None or (allowed.channels and locked.channel not in allowed.channels):
+        raise TransitionNotAllowed(
+            _("A nomination cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": NominationState(from_state).label,
+                "to": to_state.label,
+            }
+        )
+    if not (_actor_kinds(actor, locked) & allowed.actors):
+        raise TransitionNotAllowed(
+            _("You may not move this nomination to “%(to)s”.") % {"to": to_state.label}
+        )
+    if to_state == NominationState.RETURNED and correction_deadline is None:
+        raise TransitionNotAllowed(
+            _("A nomination returned for correction needs a correction deadline.")
+        )
+
+    now = timezone.now()
+    locked.state = to_state
+    locked.state_changed_at = now
+    update_fields = ["state", "state_changed_at", "version", "updated_at"]
+    if to_state == NominationState.SUBMITTED:
+        locked.submitted_at = now
+        update_fields.append("submitted_at")
+    if to_state == NominationState.RETURNED:
+        locked.return_reasons = reason
+        locked.correction_deadline = correction_deadline
+        update_fields += ["return_reasons", "correction_deadline"]
+    # A state change is a change: a form opened before it is stale. The row is locked, so the
+    # version read with the lock is the one to increment.
+    locked.version = locked.version + 1
+    locked.save(update_fields=update_fields)
+
+    change = StateChange.objects.create(
+        nomination=locked,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        at=now,
+        reason=reason,
+    )
+    if to_state == NominationState.RETURNED:
+        # What the nominator returns to correct, kept so the re-check can show the changes.
+        NominationSnapshot.objects.create(
+            nomination=locked,
+            state_change=change,
+            taken_at=now,
+            payload=snapshots.capture(locked),
+        )
+    record_event(
+        actor=actor,
+        action="nomination.state_changed",
+        obj=locked,
+        details={
+            "from": from_state,
+            "to": str(to_state),
+            "reason": reason,
+            "correction_deadline": correction_deadline.isoformat() if correction_deadline else None,
+        },
+    )
+    if notify:
+        outbox.enqueue(tasks.send_state_change_notice, change.pk)
     return locked
 
 
@@ -262,25 +271,36 @@ def _replace_parts(
     completing_organisations: Sequence[dict] | None,
     key_people: Sequence[dict] | None,
     patents: Sequence[dict] | None,
+    new: bool = False,
 ) -> None:
-    """Replace a list of parts wholesale: the form always sends the whole list, in order."""
-    _replace_rows(CompletingOrganisation, nomination, completing_organisations)
-    _replace_rows(KeyPerson, nomination, key_people)
-    _replace_rows(Patent, nomination, patents)
+    """Replace a list of parts wholesale: the form always sends the whole list, in order.
+
+    A `new` nomination has no parts yet: nothing to delete.
+    """
+    _replace_rows(CompletingOrganisation, nomination, completing_organisations, new=new)
+    _replace_rows(KeyPerson, nomination, key_people, new=new)
+    _replace_rows(Patent, nomination, patents, new=new)
 
 
-def _replace_rows(model: type[_Part], nomination: Nomination, rows: Sequence[dict] | None) -> None:
+def _replace_rows(
+    model: type[_Part], nomination: Nomination, rows: Sequence[dict] | None, *, new: bool
+) -> None:
     if rows is None:
         return
-    model._default_manager.filter(nomination=nomination).delete()
-    model._default_manager.bulk_create(
-        model(nomination=nomination, position=index, **row) for index, row in enumerate(rows)
-    )
+    if not new:
+        model._default_manager.filter(nomination=nomination).delete()
+    if rows:
+        model._default_manager.bulk_create(
+            model(nomination=nomination, position=index, **row) for index, row in enumerate(rows)
+        )
 
 
-def _sync_declarations(nomination: Nomination, actor, kinds: Iterable[str], now) -> dict:
+def _sync_declarations(
+    nomination: Nomination, actor, kinds: Iterable[str], now, *, new: bool = False
+) -> dict:
+    """Make the declarations exactly `kinds`. A `new` nomination has none yet."""
     wanted = {Declaration.Kind(kind).value for kind in kinds}
-    existing = set(nomination.declarations.values_list("kind", flat=True))
+    existing = set() if new else set(nomination.declarations.values_list("kind", flat=True))
     added = sorted(wanted - existing)
     removed = sorted(existing - wanted)
     if removed:
@@ -306,7 +326,7 @@ def create_nomination(
 ) -> Nomination:
     """A new draft with a stable number (e.g. 2026-CE-007), during the collection window."""
     now = timezone.now()
-    if not (is_organiser(actor) or collection_open(edition, now)):
+    if not (collection_open(edition, now) or is_organiser(actor)):
         raise WindowClosed(
             _("The collection window is closed; nominations can no longer be created or changed.")
         )
@@ -329,9 +349,10 @@ def create_nomination(
             completing_organisations=completing_organisations,
             key_people=key_people,
             patents=patents,
+            new=True,
         )
         if declarations:
-            _sync_declarations(nomination, actor, declarations, now)
+            _sync_declarations(nomination, actor, declarations, now, new=True)
         # The timeline starts with the draft.
         StateChange.objects.create(
             nomination=nomination,
@@ -486,7 +507,8 @@ def submit_nomination(*, nomination: Nomination, actor) -> Nomination:
                 _("The nomination is not complete yet; add what is listed first."),
                 missing=missing,
             )
-        return transition(nomination=locked, to_state=NominationState.SUBMITTED, actor=actor)
+        # Locked above: the transition goes on in this transaction without locking again.
+        return _transition_locked(locked, to_state=NominationState.SUBMITTED, actor=actor)
 
 
 def withdraw_nomination(*, nomination: Nomination, actor, reason: str = "") -> Nomination:

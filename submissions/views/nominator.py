@@ -9,10 +9,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import Organisation
 from accounts.rules import acts_for_organisation
 from accounts.services import OrganisationRefused, save_organisation_profile
 from core.access import permission_required_or_404
@@ -25,12 +28,19 @@ from ..completeness import (
 )
 from ..forms import NominationForm, OrganisationForm, part_formsets, part_rows
 from ..models import Category, Edition, Nomination
-from ..queries import nomination_with_details, nominations_for_organisation, nominations_owned_by
+from ..queries import (
+    SUBMIT_PAGE_PREFETCH,
+    nomination_with_details,
+    nominations_for_organisation,
+    nominations_owned_by,
+)
 from ..rules import (
     can_edit_nomination,
     can_withdraw_nomination,
     collection_open,
     collection_window,
+    correction_ends_at,
+    current_edition_with_window,
 )
 from ..services import (
     IncompleteNomination,
@@ -107,12 +117,17 @@ def organisation_profile(request):
 
 @organisation_required
 def nomination_list(request):
-    edition = Edition.objects.current()
+    edition = current_edition_with_window()
     nominations = (
         list(nominations_for_organisation(request.user.organisation_id, edition)) if edition else []
     )
+    window = collection_window(edition) if edition else None
     rows = [
-        {"nomination": nomination, "completeness": language_completeness(nomination)}
+        {
+            "nomination": nomination,
+            "completeness": language_completeness(nomination),
+            "correction_ends_at": correction_ends_at(nomination, window),
+        }
         for nomination in nominations
     ]
     return render(
@@ -121,7 +136,7 @@ def nomination_list(request):
         {
             "edition": edition,
             "rows": rows,
-            "window": collection_window(edition) if edition else None,
+            "window": window,
             "collection_open": collection_open(edition) if edition else False,
         },
     )
@@ -146,7 +161,7 @@ def _form_context(request, *, edition, form, formsets, nomination=None, **extra)
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def nomination_create(request):
-    edition = Edition.objects.current()
+    edition = current_edition_with_window()
     if edition is None or not collection_open(edition):
         messages.error(
             request,
@@ -169,7 +184,9 @@ def nomination_create(request):
         try:
             nomination = create_nomination(
                 edition=edition,
-                organisation=request.user.organisation,
+                # The service needs the organisation's key only (organisation_required checked
+                # it): no need to read the row.
+                organisation=Organisation(pk=request.user.organisation_id),
                 actor=request.user,
                 declarations=form.cleaned_data["declarations"],
                 **part_rows(formsets),
@@ -202,9 +219,11 @@ def nomination_create(request):
 
 
 @organisation_required
-@permission_required_or_404("submissions.act_for_nomination", fn=_own_nomination_with_details)
+@permission_required_or_404("submissions.act_for_nomination", fn=own_nomination)
 @require_http_methods(["GET", "POST"])
 def nomination_submit(request, code):
+    # The POST needs the row alone (the service locks and reads it again); the page reads what
+    # the completeness check needs, fetched after the POST when the page is shown.
     nomination = request.permitted_object
     error = None
     if request.method == "POST":
@@ -222,7 +241,13 @@ def nomination_submit(request, code):
                 % {"code": submitted.code},
             )
             return redirect("submissions:nomination_detail", code=submitted.code)
-    can_submit_now = nomination.state in (NominationState.DRAFT, NominationState.RETURNED)
+    prefetch_related_objects([nomination], *SUBMIT_PAGE_PREFETCH)
+    correction_ends = correction_ends_at(nomination)
+    correction_passed = correction_ends is not None and correction_ends <= timezone.now()
+    can_submit_now = (
+        nomination.state in (NominationState.DRAFT, NominationState.RETURNED)
+        and not correction_passed
+    )
     return render(
         request,
         "submissions/nomination_submit.html",
@@ -236,6 +261,8 @@ def nomination_submit(request, code):
             "can_submit_now": can_submit_now,
             "can_edit": can_edit_nomination(request.user, nomination),
             "error": error,
+            "correction_ends_at": correction_ends,
+            "correction_passed": correction_passed,
         },
     )
 

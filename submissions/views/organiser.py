@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import permission_required_or_404
 
-from .. import formal_check
+from .. import formal_check, snapshots
 from ..completeness import (
     TEXT_FIELDS,
     TEXT_LABELS,
@@ -26,7 +26,16 @@ from ..completeness import (
     missing_items,
 )
 from ..forms import NominationForm, part_formsets, part_rows
-from ..models import Attachment, Category, Edition, FormalCheck, Invitation, Nomination, StateChange
+from ..models import (
+    Attachment,
+    Category,
+    Edition,
+    FormalCheck,
+    Invitation,
+    Nomination,
+    NominationSnapshot,
+    StateChange,
+)
 from ..organiser_forms import (
     BulkDecisionForm,
     DecisionForm,
@@ -235,6 +244,12 @@ def formalcheck_detail(request, code):
                 )
                 return redirect(request.POST.get("next") or _queue_url(formal_check.QueueFilters()))
     current = [a for a in nomination.attachments.all() if a.is_current]
+    # With several returns, the changes are those since the latest one.
+    snapshot = (
+        NominationSnapshot.objects.filter(nomination=nomination)
+        .order_by("-taken_at", "-id")
+        .first()
+    )
     return render(
         request,
         "submissions/formalcheck_detail.html",
@@ -258,6 +273,10 @@ def formalcheck_detail(request, code):
             else None,
             "timeline": list(nomination.state_changes.all()),
             "checks": list(nomination.formal_checks.all()),
+            "snapshot": snapshot,
+            "changes": snapshots.differences(snapshot.payload, snapshots.capture(nomination))
+            if snapshot
+            else None,
             "next": request.GET.get("next", ""),
             # The secretariat completes and submits its own recommendations here.
             "secretariat_draft": nomination.channel == Channel.SECRETARIAT
