@@ -562,7 +562,8 @@ def publish(*, edition: Edition, actor, now: datetime | None = None) -> Publicat
 
 CACHE_SECONDS = 60 * 60
 CACHE_PREFIX = "voting:public:"
-CACHE_KINDS = ("results-json", "bulletin", "page-zh-hans", "page-en")
+# The open data, cached as text (docs/caching.md); the results page is cached whole instead.
+CACHE_KINDS = ("results-json", "bulletin")
 
 
 def cache_key(year: int, kind: str) -> str:

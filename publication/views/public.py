@@ -1,9 +1,10 @@
 """Pages anyone can read: the public notice (公示) with its objection form, the published results,
 their PDFs, and the open data (JSON, CSV, the ballot bulletin).
 
-Results exist publicly only once published: before that every results URL answers 404. The
-results data are cached (they are read hard right after publication) and the cache is cleared
-when the results are published; the HTML is not cached, as it carries the visitor's own header.
+Results exist publicly only once published: before that every results URL answers 404. What is
+cached, and how (docs/caching.md): the results page whole for anonymous visitors
+(core/page_cache.py); the open data as text (cleared when the results are published); the PDFs
+are files rendered once at publication (publication/documents.py).
 """
 
 import csv
@@ -197,12 +198,8 @@ def _published(year: int):
 
 
 def _page_rows(edition, pub) -> list[dict]:
-    """What the results page shows, in the active language (cached per language)."""
-    language = get_language()
-    key = publication.cache_key(edition.year, f"page-{language}")
-    rows = cache.get(key)
-    if rows is not None:
-        return rows
+    """What the results page shows, in the active language. Not cached as data: anonymous
+    visitors get the whole page from the page cache (docs/caching.md)."""
     scores = publication.approvals(edition)
 
     def row(n: Nomination) -> dict:
@@ -216,7 +213,7 @@ def _page_rows(edition, pub) -> list[dict]:
             "is_winner": n.state == NominationState.WINNER,
         }
 
-    rows = [
+    return [
         {
             "code": entry.category.code,
             "name": localized(entry.category, "name"),
@@ -230,8 +227,6 @@ def _page_rows(edition, pub) -> list[dict]:
         }
         for entry in publication.proposed_results(edition, pub)
     ]
-    cache.set(key, rows, publication.CACHE_SECONDS)
-    return rows
 
 
 @require_GET

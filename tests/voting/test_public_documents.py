@@ -4,6 +4,7 @@ rendered again by `manage.py render_public_pdfs`."""
 
 import hashlib
 import io
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -130,3 +131,35 @@ def test_the_command_renders_again_and_records_the_new_hash(
 def test_the_command_refuses_a_year_without_published_results(published):
     with pytest.raises(CommandError, match="No published edition of 2030"):
         call_command("render_public_pdfs", "--year", "2030")
+
+
+def test_with_object_storage_the_pdf_is_a_signed_redirect_to_the_stored_file(
+    client, edition, organiser, notice_over, s3_bucket, django_capture_on_commit_callbacks
+):
+    publish(edition, organiser, django_capture_on_commit_callbacks)  # noqa: F405
+    book = PublicDocument.objects.get(kind="results-book")
+
+    response = client.get(url("publication:results_book", "en", year=2031))
+
+    location = urlsplit(response["Location"])
+    signed = parse_qs(location.query)
+    assert response.status_code == 302
+    assert location.path == f"/{s3_bucket}/{book.file.name}"
+    assert signed["response-content-disposition"] == ['inline; filename="wnevc-results-2031.pdf"']
+    assert signed["response-content-type"] == ["application/pdf"]
+    assert hashlib.sha256(stored_bytes(book)).hexdigest() == book.sha256
+
+
+def test_the_storage_scrub_checks_the_stored_pdfs(published):
+    from core.integrity import scrub_storage
+
+    book = PublicDocument.objects.get(kind="results-book")
+    with open(book.file.path, "wb") as handle:  # altered behind the portal's back
+        handle.write(b"%PDF-1.4 altered\n%%EOF\n")
+
+    report = scrub_storage(year=2031)
+
+    assert report.checked == 4
+    assert [(a["model"], a["name"]) for a in report.altered] == [
+        ("publication.PublicDocument", book.file.name)
+    ]
