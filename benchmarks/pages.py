@@ -17,7 +17,8 @@ middleware; it is measured again right after each page, and each page's share of
 is taken against that (the machine is shared, its load drifts). Every figure carries the load
 average when it was taken: the machine has 2 cores and wrk runs on them too.
 
-    .venv/bin/python benchmarks/pages.py [--seconds 10] [--port 8115]
+    .venv/bin/python benchmarks/pages.py [--seconds 10] [--port 8115] [--database wnevc_perf]
+        [--redis-db 5]
 """
 
 import argparse
@@ -62,10 +63,19 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8115)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--language", default="zh-hans")
+    # A database and Redis database of one's own when others may run benchmarks on the machine.
+    parser.add_argument("--database", default="wnevc_perf")
+    parser.add_argument("--redis-db", type=int, default=5)
     args = parser.parse_args()
     lang = args.language
     pages = {}
-    with Stack(port=args.port, threads=args.threads, celery=False) as stack:
+    with Stack(
+        port=args.port,
+        threads=args.threads,
+        celery=False,
+        database=args.database,
+        redis_db=args.redis_db,
+    ) as stack:
         stack.fresh_database()
         stack.manage("seed_demo", "--stage", "collection", capture=True)
         stack.start()

@@ -131,6 +131,9 @@ class Stack:
             "--worker-class", self.worker_class,
             "--threads", str(self.threads),
             "--timeout", "120",
+            # gunicorn 27's control socket defaults to one path per user: never take over
+            # another server's (the machine is shared).
+            "--no-control-socket",
         ]  # fmt: skip
         self.processes.append(
             subprocess.Popen(

@@ -46,6 +46,8 @@ STORED_FILES = (
         year="edition__year",
     ),
     StoredFiles("archives.EditionArchive", "archives/", year="edition__year"),
+    # The public results book and certificates, rendered at publication.
+    StoredFiles("publication.PublicDocument", "public-documents/", year="edition__year"),
 )
 
 

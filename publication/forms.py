@@ -1,13 +1,19 @@
-"""The objection form of the public notice and what keeps spam out of it.
+"""The objection form of the public notice and what keeps spam out of it, without ever
+refusing a person for being quick or for using autofill (common in WeChat).
 
-- A honeypot field ("website") hidden from people (CSS class, aria-hidden, tabindex -1):
-  bots that fill every field are refused.
-- The time the form was shown, signed with the secret key: a form sent back sooner than
-  `MIN_FILL_SECONDS` is refused (with a message: a person who really was that fast can just
-  send it again), and a token older than a day has expired.
+- A honeypot field hidden from people: an unusual name (`nectar`) that no autofill or password
+  manager maps to anything, `autocomplete="off"`, `tabindex="-1"`, the managers' own "ignore"
+  attributes, inside an `aria-hidden` box hidden by a CSS class (the CSP forbids inline styles).
+  A bot that fills every field is refused; the form comes back with the text and the file kept
+  and a message, so a person whose browser filled it anyway loses nothing.
+- The time the form was shown, signed with the secret key: only a signal (the seconds it took
+  are recorded with the filing for the secretariat), never a reason to refuse.
 - A per-IP counter in the cache: at most `RATE_LIMIT` objections per IP per `RATE_WINDOW`
   seconds; beyond it the page answers 429.
 - CSRF, as everywhere.
+
+A file attached to a form that comes back with an error is held on the server
+(publication/held_uploads.py); the form carries its token in `held_file`.
 """
 
 import hashlib
@@ -22,11 +28,11 @@ from django.utils.translation import gettext_lazy as _
 from core.i18n import localized
 from submissions.uploads import EVIDENCE, validate_upload
 
-MIN_FILL_SECONDS = 5
 MAX_TOKEN_AGE = 24 * 60 * 60
 RATE_LIMIT = 5
 RATE_WINDOW = 60 * 60
 _SALT = "voting.objection.started"
+HONEYPOT = "nectar"
 
 
 def started_token(now=None) -> str:
@@ -53,16 +59,38 @@ def rate_limited(request) -> bool:
     return count > RATE_LIMIT
 
 
-class SpamSuspected(Exception):
-    """The honeypot was filled: refuse without telling a bot which check caught it."""
+# What password managers and autofill read as "leave me alone" (LastPass, 1Password, Bitwarden,
+# Dashlane), besides the standard autocomplete="off".
+_IGNORED_BY_AUTOFILL = {
+    "autocomplete": "off",
+    "tabindex": "-1",
+    "data-lpignore": "true",
+    "data-1p-ignore": "true",
+    "data-bwignore": "true",
+    "data-form-type": "other",
+}
 
 
 class ObjectionForm(forms.Form):
     nomination = forms.ChoiceField(label=_("Technology objected to"), required=False)
-    name = forms.CharField(label=_("Your name"), max_length=150)
-    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
-    email = forms.EmailField(label=_("E-mail address"))
-    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
     reason = forms.CharField(
         label=_("Reason for the objection"),
         max_length=5000,
@@ -74,13 +102,16 @@ class ObjectionForm(forms.Form):
         required=False,
         help_text=_("PDF, JPG or PNG, at most 20 MB."),
     )
-    # The honeypot: people never see it.
-    website = forms.CharField(
+    # The token of a file held from an earlier attempt (publication/held_uploads.py).
+    held_file = forms.CharField(required=False, widget=forms.HiddenInput)
+    drop_held_file = forms.BooleanField(label=_("Remove the attached file"), required=False)
+    # The honeypot: people never see it (see the module's docstring).
+    nectar = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=forms.TextInput(attrs=_IGNORED_BY_AUTOFILL),
     )
-    started = forms.CharField(widget=forms.HiddenInput)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, proposed=(), now=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,29 +125,16 @@ class ObjectionForm(forms.Form):
         self.checked_file = None
 
     def honeypot_filled(self) -> bool:
-        return bool(self.data.get("website", "").strip())
+        return bool(self.data.get(HONEYPOT, "").strip())
 
-    def clean_started(self):
+    def fill_seconds(self) -> float | None:
+        """How long the form took, from its signed start time; None when that is unknown.
+        A signal recorded with the objection, never a reason to refuse it."""
         try:
-            started = signing.loads(self.cleaned_data["started"], salt=_SALT, max_age=MAX_TOKEN_AGE)
-        except signing.SignatureExpired as error:
-            raise ValidationError(
-                _("This form was opened too long ago. Please check it and send it again."),
-                code="expired",
-            ) from error
-        except signing.BadSignature as error:
-            raise ValidationError(
-                _("This form could not be checked. Please send it again."), code="bad_token"
-            ) from error
-        if self.now.timestamp() - float(started) < MIN_FILL_SECONDS:
-            raise ValidationError(
-                _(
-                    "The form was sent back faster than a person can fill it in. "
-                    "Please check it and send it again."
-                ),
-                code="too_fast",
-            )
-        return self.cleaned_data["started"]
+            started = signing.loads(self.data.get("started", ""), salt=_SALT, max_age=MAX_TOKEN_AGE)
+        except signing.BadSignature:
+            return None
+        return round(self.now.timestamp() - float(started), 1)
 
     def clean_nomination(self):
         code = self.cleaned_data.get("nomination") or ""
@@ -130,9 +148,14 @@ class ObjectionForm(forms.Form):
             self.checked_file = validate_upload(upload, name=upload.name, kind=EVIDENCE)
         return upload
 
-    def fresh_token(self) -> str:
-        """A new start time for the form shown again after an error (the text is kept)."""
-        return started_token(self.now)
+    def shown_again(self, *, held_token: str) -> None:
+        """Prepare the bound form to be shown again: everything typed is kept, the honeypot is
+        emptied, the held file's token is carried and the start time is new."""
+        self.data = self.data.copy()
+        self.data[HONEYPOT] = ""
+        self.data["held_file"] = held_token
+        self.data["drop_held_file"] = ""
+        self.data["started"] = started_token(self.now)
 
 
 class ResolutionForm(forms.Form):

@@ -264,9 +264,13 @@ def file_objection(
     file_name: str = "",
     file_content_type: str = "",
     language: str = "zh-hans",
+    fill_seconds: float | None = None,
     now: datetime | None = None,
 ) -> Objection:
-    """Record an objection during the notice and queue the objector's receipt."""
+    """Record an objection during the notice and queue the objector's receipt.
+
+    `fill_seconds` (how long the form took, if known) is kept in the audit event as a signal
+    for the secretariat; nobody is refused for being quick."""
     now = now or timezone.now()
     with transaction.atomic():
         publication = Publication.objects.select_for_update().filter(edition=edition).first()
@@ -313,6 +317,7 @@ def file_objection(
             details={
                 "nomination": nomination.code if nomination else None,
                 "with_file": bool(file is not None),
+                "fill_seconds": fill_seconds,
             },
         )
         outbox.enqueue(tasks.send_objection_receipt, objection.pk)
@@ -549,6 +554,8 @@ def publish(*, edition: Edition, actor, now: datetime | None = None) -> Publicat
         )
         year = edition.year
         transaction.on_commit(lambda: invalidate_public_cache(year))
+        # The public PDFs are rendered once, after commit, and served from the store.
+        outbox.enqueue(tasks.render_public_documents, edition.pk)
     return publication
 
 
@@ -556,7 +563,8 @@ def publish(*, edition: Edition, actor, now: datetime | None = None) -> Publicat
 
 CACHE_SECONDS = 60 * 60
 CACHE_PREFIX = "voting:public:"
-CACHE_KINDS = ("results-json", "bulletin", "page-zh-hans", "page-en")
+# The open data, cached as text (docs/caching.md); the results page is cached whole instead.
+CACHE_KINDS = ("results-json", "bulletin")
 
 
 def cache_key(year: int, kind: str) -> str:

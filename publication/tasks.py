@@ -83,3 +83,25 @@ def send_outcome_notice(self, nomination_id: int) -> int:
         )
         queued += 1
     return queued
+
+
+@shared_task(name="publication.tasks.render_public_documents")
+def render_public_documents(edition_id: int) -> int:
+    """Render and store the public PDFs of a published edition (queued by `publish`). Running
+    it twice renders them twice, with the same content: harmless."""
+    from submissions.models import Edition
+
+    from .documents import render_published
+
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None:
+        return 0
+    return len(render_published(edition))
+
+
+@shared_task(name="publication.tasks.purge_held_uploads")
+def purge_held_uploads() -> int:
+    """Delete the files held for objection forms whose time is up (run by beat)."""
+    from .held_uploads import purge_expired
+
+    return purge_expired()

@@ -4,6 +4,7 @@ import os
 import pytest
 from django.conf import global_settings
 from django.core.cache import cache
+from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -46,9 +47,14 @@ FAST_PASSWORD_HASHERS = [
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(request, settings):
-    if "faults" not in request.node.path.parts:
-        settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+def _fast_passwords(request):
+    # Not through pytest-django's `settings`: requested here, it would outlive the test's own
+    # `settings` and undo a test's CACHES only after `_fresh_cache` had cleared the wrong cache.
+    if "faults" in request.node.path.parts:
+        yield
+        return
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -190,6 +190,11 @@ CELERY_BEAT_SCHEDULE["expire-edition-archives"] = {
     "task": "archives.tasks.expire_edition_archives",
     "schedule": crontab(minute=15),
 }
+# Files kept for objection forms sent back with an error (publication/held_uploads.py).
+CELERY_BEAT_SCHEDULE["purge-held-uploads"] = {
+    "task": "publication.tasks.purge_held_uploads",
+    "schedule": crontab(minute=40),
+}
 CELERY_BEAT_SCHEDULE["review-reminders"] = {
     "task": "review.send_review_reminders",
     "schedule": crontab(hour=9, minute=0),

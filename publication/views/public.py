@@ -1,33 +1,39 @@
 """Pages anyone can read: the public notice (公示) with its objection form, the published results,
 their PDFs, and the open data (JSON, CSV, the ballot bulletin).
 
-Results exist publicly only once published: before that every results URL answers 404. The
-results data are cached (they are read hard right after publication) and the cache is cleared
-when the results are published; the HTML is not cached, as it carries the visitor's own header.
+Results exist publicly only once published: before that every results URL answers 404. What is
+cached, and how (docs/caching.md): the results page whole for anonymous visitors
+(core/page_cache.py); the open data as text (cleared when the results are published); the PDFs
+are files rendered once at publication (publication/documents.py).
 """
 
 import csv
 import io
 import json
+import logging
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.filenames import clean_file_name
 from core.i18n import localized
 from core.page_cache import cache_public_page
 from core.spreadsheets import csv_safe_rows
+from core.storage import STORAGE_ERRORS, file_response
 from submissions.models import Edition, Nomination
 from submissions.states import NominationState
 from voting import runoffs
 
-from .. import pdf
+from .. import documents, held_uploads
 from .. import services as publication
 from ..forms import ObjectionForm, rate_limited
+
+logger = logging.getLogger(__name__)
 
 RECEIVED_KEY = "voting-objection-received"
 
@@ -72,39 +78,101 @@ def objection(request):
         if rate_limited(request):
             return render(request, "voting/public_objection_429.html", context, status=429)
         form = ObjectionForm(request.POST, request.FILES, proposed=proposed, now=now)
-        if form.honeypot_filled():
-            return render(request, "voting/public_objection_refused.html", context, status=400)
-        if form.is_valid():
-            data = form.cleaned_data
-            upload = data.get("file")
-            try:
-                filed = publication.file_objection(
-                    edition=edition,
-                    nomination=data["nomination"],
-                    name=data["name"],
-                    organisation=data["organisation"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    reason=data["reason"],
-                    file=upload or None,
-                    # The name is kept for the secretariat: no folders, controls or bidi tricks.
-                    file_name=clean_file_name(upload.name) if upload else "",
-                    file_content_type=form.checked_file.content_type if upload else "",
-                    language=get_language(),
-                    now=now,
-                )
-            except publication.PublicationError as error:
-                form.add_error(None, error.message)
-            else:
-                request.session[RECEIVED_KEY] = filed.reference
-                return redirect("publication:objection_received")
-        # Shown again with everything typed kept, and a new start time.
-        form.data = form.data.copy()
-        form.data["started"] = form.fresh_token()
+        filed, held, status = _file_from_form(request, form, edition=edition, now=now)
+        if filed is not None:
+            request.session[RECEIVED_KEY] = filed.reference
+            return redirect("publication:objection_received")
+        # Shown again with everything typed kept, the file held, and a new start time.
+        form.shown_again(held_token=held.token if held else "")
     else:
-        form = ObjectionForm(proposed=proposed, now=now)
-    context.update(form=form, publication=pub)
-    return render(request, "voting/public_objection.html", context)
+        form, held, status = ObjectionForm(proposed=proposed, now=now), None, 200
+    context.update(form=form, publication=pub, held=held)
+    return render(request, "voting/public_objection.html", context, status=status)
+
+
+def _file_from_form(request, form, *, edition, now):
+    """Validate and file the objection; answer (objection or None, the held file, status).
+
+    Whatever refuses the form (a field, the honeypot, the service), a file that passed its
+    checks is held under a token for this session, so that the person need not attach it
+    again; a held file is used when no new one is chosen."""
+    status = 200
+    token = request.POST.get("held_file", "")
+    held = held_uploads.find(request, token)
+    valid = form.is_valid()
+    # Taken before any error is added: add_error drops the field from cleaned_data.
+    upload = form.cleaned_data.get("file") if form.checked_file is not None else None
+    if token and held is None:
+        form.add_error(
+            "file",
+            _(
+                "The file you attached earlier is no longer kept (it expired, or the form was "
+                "sent from another browser session). Please attach it again."
+            ),
+        )
+        valid = False
+    if form.honeypot_filled():
+        form.add_error(
+            None,
+            _(
+                "The objection was not accepted: a field that must stay empty was filled in "
+                "(perhaps by your browser's autofill). Your text and file are kept: please "
+                "check the form and send it again."
+            ),
+        )
+        valid, status = False, 400
+    # A new file replaces the held one; "remove" lets it go.
+    if held is not None and (upload is not None or form.cleaned_data.get("drop_held_file")):
+        held_uploads.discard(request, held.token)
+        held = None
+    if not valid:
+        if upload is not None:
+            held = _hold(request, form, upload)
+        return None, held, status
+    data = form.cleaned_data
+    if upload is not None:
+        file, file_name, content_type = upload, upload.name, form.checked_file.content_type
+    elif held is not None:
+        file, file_name, content_type = held.file.open("rb"), held.file_name, held.content_type
+    else:
+        file, file_name, content_type = None, "", ""
+    try:
+        filed = publication.file_objection(
+            edition=edition,
+            nomination=data["nomination"],
+            name=data["name"],
+            organisation=data["organisation"],
+            email=data["email"],
+            phone=data["phone"],
+            reason=data["reason"],
+            file=file,
+            # The name is kept for the secretariat: no folders, controls or bidi tricks.
+            file_name=clean_file_name(file_name) if file_name else "",
+            file_content_type=content_type,
+            language=get_language(),
+            fill_seconds=form.fill_seconds(),
+            now=now,
+        )
+    except publication.PublicationError as error:
+        form.add_error(None, error.message)
+        if upload is not None:
+            held = _hold(request, form, upload)
+        return None, held, status
+    finally:
+        if held is not None and file is held.file:
+            file.close()
+    if held is not None:
+        held_uploads.discard(request, held.token)
+    return filed, None, status
+
+
+def _hold(request, form, upload):
+    try:
+        return held_uploads.hold(request, upload, content_type=form.checked_file.content_type)
+    except STORAGE_ERRORS:
+        # The store is down: the person is told to attach it again, nothing worse.
+        logger.warning("could not hold an objection's file", exc_info=True)
+        return None
 
 
 @require_GET
@@ -130,12 +198,8 @@ def _published(year: int):
 
 
 def _page_rows(edition, pub) -> list[dict]:
-    """What the results page shows, in the active language (cached per language)."""
-    language = get_language()
-    key = publication.cache_key(edition.year, f"page-{language}")
-    rows = cache.get(key)
-    if rows is not None:
-        return rows
+    """What the results page shows, in the active language. Not cached as data: anonymous
+    visitors get the whole page from the page cache (docs/caching.md)."""
     scores = publication.approvals(edition)
 
     def row(n: Nomination) -> dict:
@@ -149,7 +213,7 @@ def _page_rows(edition, pub) -> list[dict]:
             "is_winner": n.state == NominationState.WINNER,
         }
 
-    rows = [
+    return [
         {
             "code": entry.category.code,
             "name": localized(entry.category, "name"),
@@ -163,8 +227,6 @@ def _page_rows(edition, pub) -> list[dict]:
         }
         for entry in publication.proposed_results(edition, pub)
     ]
-    cache.set(key, rows, publication.CACHE_SECONDS)
-    return rows
 
 
 @require_GET
@@ -226,33 +288,28 @@ def bulletin_json(request, year: int):
     )
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _document_response(request, document, filename: str):
+    if document is None:
+        raise Http404
+    return file_response(
+        document.file,
+        request=request,
+        filename=filename,
+        content_type="application/pdf",
+        inline=True,
+    )
 
 
 @require_GET
 def results_book(request, year: int):
+    """The results book as stored at publication (rendered once, here, if it is missing)."""
     edition, pub = _published(year)
-    content = pdf.results_book_pdf(
-        edition,
-        publication.proposed_results(edition, pub),
-        pub,
-        place_decisions=publication.place_decisions_data(edition),
-    )
-    return _pdf_response(content, f"wnevc-results-{year}.pdf")
+    document = documents.stored_document(edition, pub, documents.RESULTS_BOOK)
+    return _document_response(request, document, f"wnevc-results-{year}.pdf")
 
 
 @require_GET
 def certificate(request, year: int, code: str):
-    edition, _pub = _published(year)
-    nomination = (
-        Nomination.objects.select_related("organisation", "category", "direction", "edition")
-        .filter(edition=edition, code=code, state=NominationState.WINNER)
-        .first()
-    )
-    if nomination is None:
-        raise Http404
-    return _pdf_response(pdf.certificate_pdf(nomination, _pub), f"wnevc-certificate-{code}.pdf")
+    edition, pub = _published(year)
+    document = documents.stored_document(edition, pub, documents.CERTIFICATE, code)
+    return _document_response(request, document, f"wnevc-certificate-{code}.pdf")

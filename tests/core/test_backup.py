@@ -63,8 +63,17 @@ def test_the_backup_drill_restores_everything_into_a_fresh_database_and_store(
         "9",
         stdout=StringIO(),
     )
-    before = sorted(Attachment.objects.exclude(file="").values_list("file", flat=True))
+    from publication.models import PublicDocument
+
+    before = sorted(
+        [
+            *Attachment.objects.exclude(file="").values_list("file", flat=True),
+            # The published edition's results book and certificates, stored at publication.
+            *PublicDocument.objects.values_list("file", flat=True),
+        ]
+    )
     assert before  # the demo keeps materials in the bucket
+    assert PublicDocument.objects.filter(kind="results-book").count() == 1
     added = []
 
     def upload_in_between(done, total):

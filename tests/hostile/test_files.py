@@ -199,7 +199,7 @@ def test_a_hostile_objection_file_is_refused_and_the_form_keeps_the_text(open_no
             "email": "zhang@example.org",
             "phone": "",
             "reason": "核心专利存在权属争议。",
-            "website": "",
+            "nectar": "",
             "started": started_token(timezone.now() - timedelta(minutes=1)),
             "file": SimpleUploadedFile(name, data, content_type="image/png"),
         },

@@ -71,7 +71,7 @@ def test_an_objection_with_markup_is_text_for_the_secretariat(edition, organiser
             "email": "objector@example.org",
             "phone": "",
             "reason": hostile("reason"),
-            "website": "",
+            "nectar": "",
             "started": started_token(timezone.now() - timedelta(minutes=1)),
         },
     )

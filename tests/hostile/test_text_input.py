@@ -147,7 +147,7 @@ def test_the_public_objection_form_refuses_overlong_and_control_text_and_keeps_t
             "email": "zhang@example.org",
             "phone": "",
             "reason": "争" * 5001,
-            "website": "",
+            "nectar": "",
             "started": started_token(timezone.now() - timedelta(minutes=1)),
         },
     )

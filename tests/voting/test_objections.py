@@ -1,5 +1,6 @@
-"""Filing an objection on the public notice: a valid one, the honeypot, the minimum fill time,
-the per-IP rate limit, a bad file; and the objector's receipt in the page's language."""
+"""Filing an objection on the public notice: a valid one, the honeypot (which autofill does not
+reach), no refusal for speed, the per-IP rate limit, a bad file, a file held across a refused
+attempt; and the objector's receipt in the page's language."""
 
 import hashlib
 from datetime import timedelta
@@ -43,7 +44,7 @@ def form_data(**overrides):
         "email": "zhang@example.org",
         "phone": "010-12345678",
         "reason": "该技术的核心专利存在权属争议。",
-        "website": "",
+        "nectar": "",
         # Shown a minute ago: a person's pace.
         "started": started_token(timezone.now() - timedelta(minutes=1)),
     }
@@ -101,30 +102,78 @@ def test_receipt_task_run_twice_sends_one_receipt(
 
 
 def test_honeypot_filled_is_refused_clearly_and_nothing_is_recorded(client, notice):
-    response = post(client, "en", website="http://spam.example")
-
-    assert response.status_code == 400
-    assert "Objection not accepted" in response.content.decode()
-    assert "has not been recorded" in response.content.decode()
-    assert Objection.objects.count() == 0
-
-
-def test_too_fast_is_refused_with_a_message_and_the_text_is_kept(client, notice):
-    response = post(client, "en", started=started_token(timezone.now()))
+    response = post(client, "en", nectar="http://spam.example")
 
     page = response.content.decode()
-    assert response.status_code == 200
-    assert "faster than a person can fill it in" in page
-    assert "该技术的核心专利存在权属争议。" in page  # the reason typed is still there
-    assert 'value="zhang@example.org"' in page
+    assert response.status_code == 400
+    assert "a field that must stay empty was filled in" in page
+    assert "该技术的核心专利存在权属争议。" in page  # the text is kept
+    assert "spam.example" not in page  # the honeypot comes back empty
     assert Objection.objects.count() == 0
 
 
-def test_a_forged_start_time_is_refused(client, notice):
-    response = post(client, "en", started="1700000000.0:forged")
+def test_honeypot_refusal_is_in_chinese_on_the_chinese_page(client, notice):
+    response = post(client, "zh-hans", nectar="x")
 
-    assert "could not be checked" in response.content.decode()
+    assert "一个应当留空的字段被填写了" in response.content.decode()
     assert Objection.objects.count() == 0
+
+
+def test_the_honeypot_is_out_of_autofills_reach(client, notice):
+    """What autofill and password managers go by: the name, autocomplete, the ignore attributes,
+    focus order, visibility (by a class: the CSP forbids inline styles)."""
+    page = client.get(url("publication:objection", "en")).content.decode()
+
+    (field,) = [line for line in page.splitlines() if 'name="nectar"' in line]
+    for attribute in (
+        'autocomplete="off"',
+        'tabindex="-1"',
+        'data-lpignore="true"',
+        'data-1p-ignore="true"',
+        'data-bwignore="true"',
+        'class="objection-nectar" aria-hidden="true"',
+    ):
+        assert attribute in field, attribute
+    assert "style=" not in field
+    for autofilled in ("name", "email", "tel", "organization"):
+        assert f'autocomplete="{autofilled}"' in page
+
+
+def test_an_autofilled_form_is_accepted(client, notice):
+    # Autofill fills what it recognises (name, organisation, e-mail, phone), in one go.
+    response = post(
+        client,
+        "en",
+        name="Zhang San",
+        organisation="Example Institute",
+        email="zhang.san@example.org",
+        phone="+86 10 1234 5678",
+    )
+
+    assert response.status_code == 302
+    assert Objection.objects.get().email == "zhang.san@example.org"
+
+
+def test_a_form_sent_back_at_once_is_accepted_and_its_pace_recorded(client, notice):
+    from core.models import AuditEvent
+
+    response = post(client, "en", started=started_token(timezone.now()))
+
+    assert response.status_code == 302
+    assert Objection.objects.get().reason == "该技术的核心专利存在权属争议。"
+    event = AuditEvent.objects.get(action="voting.objection_filed")
+    assert 0 <= event.details["fill_seconds"] < 5
+
+
+@pytest.mark.parametrize("started", ["", "1700000000.0:forged"], ids=["missing", "forged"])
+def test_a_missing_or_forged_start_time_refuses_nobody(client, notice, started):
+    from core.models import AuditEvent
+
+    response = post(client, "en", started=started)
+
+    assert response.status_code == 302
+    assert Objection.objects.count() == 1
+    assert AuditEvent.objects.get(action="voting.objection_filed").details["fill_seconds"] is None
 
 
 def test_rate_limit_answers_429_with_a_translated_message(client, notice):
@@ -268,3 +317,125 @@ def test_no_objection_after_the_notice_closes(client, notice):
 
     assert response.status_code == 302
     assert Objection.objects.count() == 0
+
+
+# --- A file held across a refused attempt (publication/held_uploads.py) -------------------------
+
+
+def held_token(page: str) -> str:
+    marker = 'name="held_file" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
+
+
+def refused_with_file(client, language="en", **overrides):
+    """A first attempt with a PDF attached and the reason missing: refused, the file held."""
+    data = form_data(
+        **{"reason": "", **overrides}, file=SimpleUploadedFile("证据.pdf", PDF, "application/pdf")
+    )
+    response = client.post(url("publication:objection", language), data)
+    assert response.status_code in (200, 400)
+    return response
+
+
+def test_after_an_error_the_file_is_held_and_a_second_submit_files_it_without_uploading(
+    client, notice, django_capture_on_commit_callbacks
+):
+    from publication.models import HeldUpload
+
+    first = refused_with_file(client)
+    page = first.content.decode()
+    token = held_token(page)
+    held = HeldUpload.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post(url("publication:objection", "en"), form_data(held_file=token))
+
+    objection = Objection.objects.get()
+    assert "Attached: <strong>证据.pdf</strong>" in page
+    assert (held.token, held.file_name) == (token, "证据.pdf")
+    assert second.status_code == 302
+    assert (objection.file_name, objection.file_content_type) == ("证据.pdf", "application/pdf")
+    with objection.file.open("rb") as stored:
+        assert stored.read() == PDF
+    assert (objection.file_size, objection.file_sha256) == (
+        len(PDF),
+        hashlib.sha256(PDF).hexdigest(),
+    )
+    # Used: the held copy is gone, row and file.
+    assert HeldUpload.objects.count() == 0
+    assert not held.file.storage.exists(held.file.name)
+
+
+def test_the_honeypot_refusal_also_keeps_the_file(client, notice):
+    response = refused_with_file(client, reason="有理由。", nectar="filled")
+
+    assert response.status_code == 400
+    assert "Attached: <strong>证据.pdf</strong>" in response.content.decode()
+
+
+def test_the_held_file_notice_is_in_chinese_on_the_chinese_page(client, notice):
+    page = refused_with_file(client, "zh-hans").content.decode()
+
+    assert "已附文件：<strong>证据.pdf</strong>" in page
+
+
+def test_a_new_file_replaces_the_held_one(client, notice, django_capture_on_commit_callbacks):
+    from publication.models import HeldUpload
+
+    token = held_token(refused_with_file(client).content.decode())
+    old = HeldUpload.objects.get()
+    replacement = SimpleUploadedFile("second.pdf", PDF, "application/pdf")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("publication:objection", "en"), form_data(held_file=token, file=replacement)
+        )
+
+    objection = Objection.objects.get()
+    assert objection.file_name == "second.pdf"
+    assert HeldUpload.objects.count() == 0
+    assert not old.file.storage.exists(old.file.name)
+
+
+def test_remove_lets_the_held_file_go(client, notice):
+    token = held_token(refused_with_file(client).content.decode())
+
+    client.post(url("publication:objection", "en"), form_data(held_file=token, drop_held_file="on"))
+
+    objection = Objection.objects.get()
+    assert (objection.file_name, bool(objection.file)) == ("", False)
+
+
+def test_a_token_from_another_session_is_refused_with_a_message(client, notice):
+    from django.test import Client
+
+    token = held_token(refused_with_file(client).content.decode())
+    stranger = Client()
+
+    response = stranger.post(url("publication:objection", "en"), form_data(held_file=token))
+
+    assert response.status_code == 200
+    assert "The file you attached earlier is no longer kept" in response.content.decode()
+    assert Objection.objects.count() == 0
+
+
+def test_an_expired_token_is_refused_with_a_message_and_purged(
+    client, notice, django_capture_on_commit_callbacks
+):
+    from publication.held_uploads import HOLD_HOURS
+    from publication.models import HeldUpload
+    from publication.tasks import purge_held_uploads
+
+    token = held_token(refused_with_file(client).content.decode())
+    held = HeldUpload.objects.get()
+
+    with time_machine.travel(timezone.now() + timedelta(hours=HOLD_HOURS, minutes=1)):
+        response = client.post(url("publication:objection", "zh-hans"), form_data(held_file=token))
+        with django_capture_on_commit_callbacks(execute=True):
+            purged = purge_held_uploads.run()
+
+    assert "先前附上的文件已不再保留" in response.content.decode()
+    assert Objection.objects.count() == 0
+    assert (purged, HeldUpload.objects.count()) == (1, 0)
+    assert not held.file.storage.exists(held.file.name)

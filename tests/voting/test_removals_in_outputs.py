@@ -108,7 +108,8 @@ def test_the_csv_without_objections_has_no_extra_rows(client, published):
 def book_text(client, language) -> str:
     response = client.get(url("publication:results_book", language, year=2031))
     assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
+    # Served from the store (publication/documents.py): a streamed file.
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     # Lines broken by the layout are joined so that a phrase reads whole.
     return "".join(page.extract_text() for page in reader.pages).replace("\n", "")
 
