@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.rules import is_organiser
-from core import outbox
+from core.emails import enqueue_notice
 from core.services import record_event
 
 from . import tasks
@@ -220,7 +220,7 @@ def transition(
             },
         )
         if notify:
-            outbox.enqueue(tasks.send_state_change_notice, change.pk)
+            enqueue_notice(tasks.send_state_change_notice, change.pk)
     return locked
 
 
