@@ -65,13 +65,17 @@ format: $(VENV)/.installed
 # PostgreSQL and Redis named by DATABASE_URL and REDIS_URL (both required).
 # 32 threads a worker: a slow upload holds its thread while it trickles in, and with no
 # buffering proxy in front 20 of them must not starve everyone else (docs/deploy.md).
+# The control socket (gunicorn 27) is this checkout's and port's own: the default,
+# ~/.gunicorn/gunicorn.ctl, is shared by every gunicorn of the user, and the last to start takes
+# it over. `gunicornc -s .gunicorn/serve-8000.ctl` talks to this one.
 serve: install
 	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (PostgreSQL) for make serve." && exit 2)
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL for make serve." && exit 2)
 	DEBUG=$${DEBUG:-0} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-0} $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=$${DEBUG:-0} $(VENV)/bin/celery -A wnevc worker --beat --loglevel INFO --concurrency 2 & \
-	DEBUG=$${DEBUG:-0} $(VENV)/bin/gunicorn wnevc.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 32 --worker-class gthread; \
+	DEBUG=$${DEBUG:-0} $(VENV)/bin/gunicorn wnevc.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 32 --worker-class gthread \
+		--control-socket $(CURDIR)/.gunicorn/serve-$(PORT).ctl; \
 	kill %1
 
 # Backup and restore of the database and the file store (docs/deploy.md, Backup and restore).

@@ -196,6 +196,8 @@ def main() -> None:
                     PYTHON, "-m", "gunicorn", "wnevc.wsgi:application",
                     "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8",
                     "--worker-class", "gthread", "--timeout", "300",
+                    # Not ~/.gunicorn/gunicorn.ctl, which another gunicorn may hold.
+                    "--no-control-socket",
                 ],
                 cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip

@@ -131,8 +131,8 @@ class Stack:
             "--worker-class", self.worker_class,
             "--threads", str(self.threads),
             "--timeout", "120",
-            # gunicorn 27's control socket defaults to one path per user: never take over
-            # another server's (the machine is shared).
+            # gunicorn 27 would otherwise take over ~/.gunicorn/gunicorn.ctl from any other
+            # gunicorn of this user (make serve, another benchmark).
             "--no-control-socket",
         ]  # fmt: skip
         self.processes.append(

@@ -261,6 +261,8 @@ def run_benchmark(args, port, work, env, s3) -> None:
         [
             PYTHON, "-m", "gunicorn", "wnevc.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "600",
+            # Not ~/.gunicorn/gunicorn.ctl, which another gunicorn may hold.
+            "--no-control-socket",
         ],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip

@@ -7,8 +7,16 @@ lost while Redis is down, and never sent twice.
 Once-only e-mails (an outcome notice, an objection receipt, a review reminder) carry a stable
 `key`; the unique key is the one record that they went out. "Was it sent?" is asked here, of
 `OutboundEmail` (`already_queued`, `queued_under`), never of another table or the audit trail.
+
+`emails_suppressed()` is the one switch that turns this off, for building demo data through the
+real services (`seed_demo`): inside it no outgoing e-mail is created, neither by `queue_email`
+nor by the notice tasks queued with `enqueue_notice` (which would otherwise run later in a
+Celery worker, outside the block). Nothing a person does passes through it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.conf import settings
@@ -18,7 +26,34 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import outbox
-from .models import OutboundEmail
+from .models import OutboundEmail, OutboxMessage
+
+_suppressed: ContextVar[bool] = ContextVar("emails_suppressed", default=False)
+
+
+@contextmanager
+def emails_suppressed() -> Iterator[None]:
+    """Create no outgoing e-mail inside this block (this thread or task only).
+
+    For seeding demo data: the demo's addresses are fictitious, and a Celery worker would
+    otherwise send every notice the seeding caused. Never wrap a person's action in it.
+    """
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def enqueue_notice(task, *args) -> OutboxMessage | None:
+    """Queue, through the outbox, a task whose only job is to send e-mail (a notice, a receipt).
+
+    Inside `emails_suppressed()` nothing is queued: the task would run in a worker, where the
+    switch does not reach.
+    """
+    if _suppressed.get():
+        return None
+    return outbox.enqueue(task, *args)
 
 
 def render_email(name: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -33,10 +68,15 @@ def render_email(name: str, context: dict, language: str) -> tuple[str, str, str
 
 def queue_email(
     *, name: str, to: list[str], context: dict, language: str, key: str | None = None
-) -> OutboundEmail:
-    """Render an e-mail and deliver it after commit. With `key`, a second call is a no-op."""
+) -> OutboundEmail | None:
+    """Render an e-mail and deliver it after commit. With `key`, a second call is a no-op.
+
+    Inside `emails_suppressed()` nothing is rendered or stored, and the answer is None.
+    """
     from .tasks import deliver_email
 
+    if _suppressed.get():
+        return None
     subject, text, html = render_email(name, context, language)
     try:
         with transaction.atomic():

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import outbox
+from core.emails import enqueue_notice
 from core.i18n import localized
 from core.services import record_event
 from core.storage import STORAGE_ERRORS, measure_upload
@@ -320,7 +321,7 @@ def file_objection(
                 "fill_seconds": fill_seconds,
             },
         )
-        outbox.enqueue(tasks.send_objection_receipt, objection.pk)
+        enqueue_notice(tasks.send_objection_receipt, objection.pk)
     return objection
 
 
@@ -542,7 +543,7 @@ def publish(*, edition: Edition, actor, now: datetime | None = None) -> Publicat
                     notify=False,
                 )
                 outcome[nomination.code] = str(target)
-                outbox.enqueue(tasks.send_outcome_notice, nomination.pk)
+                enqueue_notice(tasks.send_outcome_notice, nomination.pk)
         publication.published_at = now
         publication.published_by = actor if getattr(actor, "is_authenticated", False) else None
         publication.save(update_fields=["published_at", "published_by", "updated_at"])

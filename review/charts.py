@@ -92,6 +92,12 @@ def score_histogram(totals: Sequence[float], *, width: int = 360, height: int = 
     return chart
 
 
+def _signed(value: float) -> str:
+    """+0.42 or -0.17; what rounds to nothing reads 0.00, not "-0.00" or "+0.00"."""
+    rounded = round(value, 2)
+    return f"{rounded:+.2f}" if rounded else "0.00"
+
+
 def leniency_bars(
     offsets: Sequence[tuple[str, float]], *, width: int = 360, row_height: int = 18
 ) -> Chart:
@@ -125,7 +131,7 @@ def leniency_bars(
                 height=row_height - 6,
                 label=name,
                 value=value,
-                value_label=f"{value:+.2f}",
+                value_label=_signed(value),
             )
         )
     tick = -extent

@@ -138,6 +138,8 @@ class PartForm(forms.Form):
     """A row of a parts list. Rows left empty are ignored; `key` must be filled otherwise."""
 
     key = ""
+    # The row's remove box says what it removes: three lists each "Delete" box read the same.
+    delete_label = _("Remove this row")
 
     def clean(self):
         data = super().clean()
@@ -157,12 +159,14 @@ class PartForm(forms.Form):
 
 class CompletingOrganisationForm(PartForm):
     key = "name_zh"
+    delete_label = _("Remove this organisation")
     name_zh = forms.CharField(label=_("Name in Chinese"), max_length=200, required=False)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
 
 
 class KeyPersonForm(PartForm):
     key = "name"
+    delete_label = _("Remove this person")
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     role = forms.CharField(label=_("Role in the work"), max_length=200, required=False)
@@ -170,6 +174,7 @@ class KeyPersonForm(PartForm):
 
 class PatentForm(PartForm):
     key = "number"
+    delete_label = _("Remove this patent")
     number = forms.CharField(label=_("Patent number"), max_length=60, required=False)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     status = forms.ChoiceField(
@@ -187,11 +192,22 @@ class PatentForm(PartForm):
         return data
 
 
+class PartFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = form.delete_label
+
+
 CompletingOrganisationFormSet = forms.formset_factory(
-    CompletingOrganisationForm, extra=1, can_delete=True, max_num=30
+    CompletingOrganisationForm, formset=PartFormSet, extra=1, can_delete=True, max_num=30
 )
-KeyPersonFormSet = forms.formset_factory(KeyPersonForm, extra=1, can_delete=True, max_num=30)
-PatentFormSet = forms.formset_factory(PatentForm, extra=1, can_delete=True, max_num=100)
+KeyPersonFormSet = forms.formset_factory(
+    KeyPersonForm, formset=PartFormSet, extra=1, can_delete=True, max_num=30
+)
+PatentFormSet = forms.formset_factory(
+    PatentForm, formset=PartFormSet, extra=1, can_delete=True, max_num=100
+)
 
 PART_FORMSETS = (
     # (prefix, formset class, related name, fields)

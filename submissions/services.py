@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.rules import is_organiser
-from core import outbox
+from core.emails import enqueue_notice
 from core.services import record_event
 
 from . import snapshots, tasks
@@ -235,7 +235,7 @@ def _transition_locked(
         },
     )
     if notify:
-        outbox.enqueue(tasks.send_state_change_notice, change.pk)
+        enqueue_notice(tasks.send_state_change_notice, change.pk)
     return locked
 
 

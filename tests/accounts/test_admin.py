@@ -299,3 +299,29 @@ def test_even_every_permission_does_not_let_a_non_superuser_escalate(client, org
     assert statuses == [403, 403, 403]
     assert organiser.is_superuser is False
     assert list(Authenticator.objects.filter(user=expert)) == [totp]
+
+
+def test_the_chinese_admin_index_reads_its_table_headers_in_chinese(client, superuser):
+    # Django's own Chinese catalogue lacks these screen-reader headers: our
+    # templates/admin/app_list.html has them in ours.
+    client.force_login(superuser)
+
+    page = client.get("/zh-hans/admin/").content.decode()
+
+    assert [
+        word for word in ("Model name", "Add link", "Change or view list link") if word in page
+    ] == []
+    assert [word for word in ("MODEL NAME", "ADD LINK") if word in page] == []
+    assert page.count('<th scope="col">模型名称</th>') == page.count("<caption>") > 1
+    assert page.count('<th scope="col">增加链接</th>') == page.count("<caption>")
+    assert page.count('<th scope="col">修改或查看列表链接</th>') == page.count("<caption>")
+    assert "在应用程序" in page  # the caption links' titles, translated as before
+
+
+def test_the_english_admin_index_keeps_djangos_headers(client, superuser):
+    client.force_login(superuser)
+
+    page = client.get("/en/admin/").content.decode()
+
+    assert page.count('<th scope="col">Model name</th>') == page.count("<caption>") > 1
+    assert page.count('<th scope="col">Add link</th>') == page.count("<caption>")

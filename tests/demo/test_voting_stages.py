@@ -8,7 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.models import OutboundEmail, OutboxMessage
 from submissions.models import Nomination
+from submissions.tasks import send_state_change_notice
 from voting import sealing
 from voting.models import BallotCast, BallotRound, Publication
 
@@ -82,3 +84,27 @@ def test_the_demo_refuses_to_print_teller_secrets_without_debug(settings):
     assert round.tellers.count() == 3
     assert "Teller secrets are not printed with DEBUG=0" in output
     assert re.findall(r"[A-Z2-7]{5}(?:-[A-Z2-7]{5}){10}", output) == []
+
+
+def test_seeding_creates_no_outgoing_email_but_a_later_action_still_does(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    # The published stage passes every nomination through submission, checks and publication,
+    # each of which notifies the nominator through the real services.
+    seed("--stage", "published")
+
+    assert OutboundEmail.objects.count() == 0
+    # The outbox holds no notice: only the one task that renders the published PDFs.
+    assert list(OutboxMessage.objects.values_list("task_name", flat=True)) == [
+        "publication.tasks.render_public_documents"
+    ]
+    assert mailoutbox == []
+
+    # What happens in the demo afterwards is e-mailed as usual: here the notice a worker sends
+    # for a state change.
+    nomination = Nomination.objects.filter(edition__year=2030, state="winner").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send_state_change_notice(nomination.state_changes.last().pk)
+    assert sent >= 1
+    assert OutboundEmail.objects.count() == sent
+    assert len(mailoutbox) == sent

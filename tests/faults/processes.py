@@ -385,6 +385,9 @@ class Gunicorn:
                 "4",
                 "--worker-class",
                 "gthread",
+                # gunicorn 27 would otherwise take over ~/.gunicorn/gunicorn.ctl from any other
+                # gunicorn of this user (another test, make serve).
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=environment(**self.variables),

@@ -72,7 +72,7 @@ def test_leniency_bars_keep_a_visible_sliver_for_an_offset_of_zero():
     chart = leniency_bars([("Zhao Lei", 0.0)])
 
     assert chart.bars[0].width == 0.5
-    assert chart.bars[0].value_label == "+0.00"
+    assert chart.bars[0].value_label == "0.00"
     # With every offset near zero the scale still spans ±0.5.
     assert [tick.label for tick in chart.x_ticks] == ["-0.5", "0", "+0.5"]
 
@@ -114,3 +114,9 @@ def test_progress_line_without_days_is_empty():
     assert chart.empty is True
     assert chart.points == ""
     assert chart.bars == []
+
+
+def test_leniency_labels_carry_a_sign_except_for_what_rounds_to_zero():
+    chart = leniency_bars([("A", 0.42), ("B", -0.001), ("C", 0.0), ("D", 0.004), ("E", -0.17)])
+
+    assert [bar.value_label for bar in chart.bars] == ["+0.42", "0.00", "0.00", "0.00", "-0.17"]

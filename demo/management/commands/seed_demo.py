@@ -6,9 +6,9 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.test.utils import override_settings
 from django.utils import timezone, translation
 
+from core.emails import emails_suppressed
 from demo import content
 from demo.builders import PLANNED_STAGES, STAGES, build_demo
 from demo.nominations import DEFAULT_COUNT as DEFAULT_NOMINATIONS
@@ -19,15 +19,15 @@ SHOWN_PER_ROLE = 3
 
 
 @contextmanager
-def notifications_kept_in_memory():
+def no_notifications():
     """Demo nominations pass through the real services, which e-mail the nominator. The demo's
-    addresses are fictitious, so the messages stay in memory instead of burying the logins
-    under a hundred console e-mails."""
+    addresses are fictitious, so seeding creates no outgoing e-mail at all (nothing for a
+    Celery worker to send later); what a person then does in the demo e-mails as usual."""
     task_log = logging.getLogger("celery.app.trace")
     level = task_log.level
     task_log.setLevel(logging.WARNING)
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        with emails_suppressed():
             yield
     finally:
         task_log.setLevel(level)
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         year = year or timezone.localdate().year
 
         started = time.monotonic()
-        with notifications_kept_in_memory():
+        with no_notifications():
             demo = build_demo(year=year, stage=stage, experts=experts, nominations=nominations)
         elapsed = time.monotonic() - started
 
