@@ -135,7 +135,7 @@ class CategoryResults:
     def kept(self) -> list[tuple[Nomination, str]]:
         return [(n, self.kept_reasons[n.code]) for n in self.winners if n.code in self.kept_reasons]
 
-    # Rows for voting/_objection_consequences.html, in the active language.
+    # Rows for publication/_objection_consequences.html, in the active language.
     @property
     def removal_rows(self) -> list[dict]:
         return [

@@ -79,7 +79,7 @@ def _dashboard(
         )
     return render(
         request,
-        "voting/notice_dashboard.html",
+        "publication/notice_dashboard.html",
         {
             "edition": edition,
             "publication": pub,
@@ -142,7 +142,7 @@ def _objection_page(request, pk: int, *, handle_post=False, consequence_form=Non
     }
     return render(
         request,
-        "voting/notice_objection.html",
+        "publication/notice_objection.html",
         {
             "objection": objection,
             "publication": pub,

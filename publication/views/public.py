@@ -51,7 +51,7 @@ def _notice_context(now):
 @require_GET
 def notice(request):
     context = _notice_context(timezone.now())
-    return render(request, "voting/public_notice.html", context)
+    return render(request, "publication/public_notice.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,10 +70,10 @@ def objection(request):
     ]
     if request.method == "POST":
         if rate_limited(request):
-            return render(request, "voting/public_objection_429.html", context, status=429)
+            return render(request, "publication/public_objection_429.html", context, status=429)
         form = ObjectionForm(request.POST, request.FILES, proposed=proposed, now=now)
         if form.honeypot_filled():
-            return render(request, "voting/public_objection_refused.html", context, status=400)
+            return render(request, "publication/public_objection_refused.html", context, status=400)
         if form.is_valid():
             data = form.cleaned_data
             upload = data.get("file")
@@ -104,7 +104,7 @@ def objection(request):
     else:
         form = ObjectionForm(proposed=proposed, now=now)
     context.update(form=form, publication=pub)
-    return render(request, "voting/public_objection.html", context)
+    return render(request, "publication/public_objection.html", context)
 
 
 @require_GET
@@ -114,7 +114,7 @@ def objection_received(request):
         return redirect("publication:notice")
     return render(
         request,
-        "voting/public_objection_received.html",
+        "publication/public_objection_received.html",
         {"reference": reference, **_notice_context(timezone.now())},
     )
 
@@ -173,7 +173,7 @@ def results(request, year: int):
     edition, pub = _published(year)
     return render(
         request,
-        "voting/public_results.html",
+        "publication/public_results.html",
         {"edition": edition, "publication": pub, "categories": _page_rows(edition, pub)},
     )
 

@@ -30,8 +30,7 @@ from scoring.services import (
 )
 from submissions.models import StateChange
 from tests.factories import UserFactory
-
-from .scoring_helpers import (
+from tests.review.scoring_helpers import (
     CLOSES,
     DURING,
     assign,

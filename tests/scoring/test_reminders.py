@@ -10,8 +10,7 @@ from django.core import mail
 
 from scoring.services import send_scheduled_reminders
 from scoring.tasks import send_review_reminders
-
-from .scoring_helpers import (
+from tests.review.scoring_helpers import (
     CLOSES,
     assign,
     make_entry,
