@@ -18,7 +18,6 @@ from accounts.models import Organisation
 from accounts.rules import is_organiser
 from core.emails import queue_email
 from core.services import record_event
-from review.models import Expert
 
 from .models import Category, Edition, Invitation, Nomination, Recommendation
 from .services import NominationError, create_nomination
@@ -39,14 +38,16 @@ class InvitationUnusable(NominationError):
 # --- Expert recommendation ------------------------------------------------------------------
 
 
-def expert_membership(user, edition: Edition | None) -> Expert | None:
-    """The user's committee membership in the edition, or None."""
+def expert_membership(user, edition: Edition | None):
+    """The user's committee membership in the edition (a review.Expert), or None."""
     if edition is None or not getattr(user, "is_authenticated", False):
         return None
-    return Expert.objects.filter(edition=edition, user=user).first()
+    # review.Expert is above submissions in the order of apps: it is reached through the
+    # reverse relation its foreign key declares on the edition, not imported.
+    return edition.experts.filter(user=user).first()
 
 
-def recommendations_of(expert: Expert):
+def recommendations_of(expert):
     """The expert's recommendations in the expert's edition (withdrawn ones included)."""
     return (
         Nomination.objects.filter(
@@ -59,7 +60,7 @@ def recommendations_of(expert: Expert):
     )
 
 
-def quota_used(expert: Expert, category: Category) -> int:
+def quota_used(expert, category: Category) -> int:
     """Recommendations that count against the quota: every one not withdrawn."""
     return (
         recommendations_of(expert)
@@ -69,7 +70,7 @@ def quota_used(expert: Expert, category: Category) -> int:
     )
 
 
-def quota_left(expert: Expert) -> dict[str, int]:
+def quota_left(expert) -> dict[str, int]:
     """Places left per category code, for the expert's page."""
     used: dict[str, int] = {}
     for nomination in recommendations_of(expert).exclude(state=NominationState.WITHDRAWN):
@@ -106,7 +107,7 @@ def _check_statement(statement_zh: str, statement_en: str) -> None:
 
 def recommend_technology(
     *,
-    expert: Expert,
+    expert,
     actor,
     category: Category,
     statement_zh: str,
@@ -126,7 +127,7 @@ def recommend_technology(
     with transaction.atomic():
         # Serialises this expert's recommendations: a second request waits here, then counts
         # the first one's row.
-        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        locked = type(expert).objects.select_for_update().get(pk=expert.pk)
         if quota_used(locked, category) >= EXPERT_QUOTA_PER_CATEGORY:
             raise QuotaExceeded(
                 _("You have already recommended %(limit)d technologies in this category.")
