@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import outbox
+from core.errors import Refused
 from core.i18n import localized
 from core.services import record_event
 from core.storage import STORAGE_ERRORS, measure_upload
@@ -37,12 +38,8 @@ from . import tasks
 DEFAULT_NOTICE_DAYS = 30
 
 
-class PublicationError(Exception):
-    """A refused action, with a message for the person who tried it (in their language)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class PublicationError(Refused):
+    """A refused publication action (core.errors.Refused: a translated message for the person)."""
 
 
 # --- Reading the state of things ------------------------------------------------------------
@@ -198,7 +195,7 @@ def proposed_results(
 def default_notice_close(edition: Edition, now: datetime | None = None) -> datetime:
     """The end of the edition's NOTICE window when it lies ahead, else 30 days from now."""
     now = now or timezone.now()
-    window = edition.stage_windows.filter(stage=Stage.NOTICE).first()
+    window = edition.window(Stage.NOTICE)
     if window is not None and window.closes_at > now:
         return window.closes_at
     return now + timedelta(days=DEFAULT_NOTICE_DAYS)

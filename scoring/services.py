@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.rules import is_organiser
 from core.emails import queue_email
+from core.errors import Refused
 from core.i18n import localized
 from core.models import AuditEvent
 from core.services import record_event
@@ -31,13 +32,11 @@ from submissions.services import transition
 from submissions.stages import Stage
 from submissions.states import Channel, NominationState
 
+from .queries import finalist_candidates
 
-class ScoringError(Exception):
-    """A refused change, with a message for the person who tried it (already translated)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ScoringError(Refused):
+    """A refused scoring action (core.errors.Refused: a translated message for the person)."""
 
 
 class ReviewClosed(ScoringError):
@@ -138,17 +137,11 @@ def set_criterion_weights(*, edition: Edition, weights: Mapping[int, float], act
 
 
 def preliminary_window(edition: Edition) -> StageWindow | None:
-    """The edition's preliminary-evaluation window, looked up once per edition object."""
-    cached = getattr(edition, "_preliminary_window", False)
-    if cached is False:
-        cached = StageWindow.objects.filter(edition=edition, stage=Stage.PRELIMINARY).first()
-        edition._preliminary_window = cached
-    return cached
+    return edition.window(Stage.PRELIMINARY)
 
 
 def review_window_open(edition: Edition, now: datetime | None = None) -> bool:
-    window = preliminary_window(edition)
-    return window is not None and window.is_open(now)
+    return edition.is_open(Stage.PRELIMINARY, now)
 
 
 # --- Reviews --------------------------------------------------------------------------------
@@ -525,13 +518,7 @@ def confirm_shortlist(
 
 def confirm_finalists(*, category: Category, actor) -> list[str]:
     """The shortlisted entries and the eligible expert recommendations become finalists."""
-    candidates = list(
-        Nomination.objects.filter(category=category, state=NominationState.SHORTLISTED)
-        | Nomination.objects.filter(
-            category=category, state=NominationState.ELIGIBLE, channel=Channel.EXPERT
-        )
-    )
-    candidates.sort(key=lambda n: n.code)
+    candidates = list(finalist_candidates(category))
     if not candidates:
         raise ShortlistError(_("There is nothing to confirm: no shortlisted entries yet."))
     with transaction.atomic():

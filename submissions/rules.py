@@ -16,24 +16,15 @@ from .models import Edition, Nomination, StageWindow
 from .stages import Stage
 from .states import EDITABLE_STATES, WITHDRAWABLE_STATES, Channel, NominationState
 
-_UNSET = object()
-
-
 # --- Windows --------------------------------------------------------------------------------
 
 
 def collection_window(edition: Edition) -> StageWindow | None:
-    """The edition's collection window, looked up once per edition object."""
-    cached = getattr(edition, "_collection_window", _UNSET)
-    if cached is _UNSET:
-        cached = StageWindow.objects.filter(edition=edition, stage=Stage.COLLECTION).first()
-        edition._collection_window = cached
-    return cached
+    return edition.window(Stage.COLLECTION)
 
 
 def collection_open(edition: Edition, now: datetime | None = None) -> bool:
-    window = collection_window(edition)
-    return window is not None and window.is_open(now)
+    return edition.is_open(Stage.COLLECTION, now)
 
 
 def window_allows_change(nomination: Nomination, now: datetime | None = None) -> bool:

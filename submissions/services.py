@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from accounts.rules import is_organiser
 from core import outbox
+from core.errors import Refused
 from core.services import record_event
 
 from . import tasks
@@ -34,12 +35,8 @@ from .rules import collection_open, window_allows_change
 from .states import EDITABLE_STATES, Actor, Channel, NominationState, get_transition
 
 
-class NominationError(Exception):
-    """A refused change, with a message for the person who tried it (already translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class NominationError(Refused):
+    """A refused nomination action (core.errors.Refused: a translated message for the person)."""
 
 
 class TransitionNotAllowed(NominationError):

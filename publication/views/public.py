@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.errors import Refused
 from core.filenames import clean_file_name
 from core.i18n import localized
 from core.page_cache import cache_public_page
@@ -93,7 +94,7 @@ def objection(request):
                     language=get_language(),
                     now=now,
                 )
-            except publication.PublicationError as error:
+            except Refused as error:
                 form.add_error(None, error.message)
             else:
                 request.session[RECEIVED_KEY] = filed.reference

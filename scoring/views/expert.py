@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.rules import is_organiser
+from core.errors import Refused
 from core.filenames import clean_file_name
 from core.storage import file_response
 from review.models import Review
@@ -35,7 +36,6 @@ from ..queries import (
 )
 from ..services import (
     IncompleteReview,
-    ScoringError,
     StaleReview,
     preliminary_window,
     review_window_open,
@@ -173,7 +173,7 @@ def entry(request, code):
                     expected_version=form.cleaned_data["version"],
                     submit=submit,
                 )
-            except ScoringError as error:
+            except Refused as error:
                 # The form keeps what was entered; the message says what to do.
                 messages.error(request, error.message)
                 if isinstance(error, StaleReview):
@@ -230,7 +230,7 @@ def autosave(request, code):
         context["message"] = error.message
     except StaleReview as error:
         context.update(message=error.message, stale=True)
-    except ScoringError as error:
+    except Refused as error:
         context["message"] = error.message
     else:
         context.update(saved=True, version=review.version, review=review)

@@ -11,10 +11,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import Refused
+
 from ..forms import NominationForm, part_formsets, part_rows
 from ..models import Nomination
 from ..rules import can_edit_nomination
-from ..services import NominationError, StaleEdit, update_nomination
+from ..services import StaleEdit, update_nomination
 
 STATUS_TEMPLATE = "submissions/includes/autosave_status.html"
 
@@ -60,7 +62,7 @@ def autosave(
         nomination = save_nomination_text(request, nomination, form, formsets)
         if after_save is not None:
             after_save(nomination)
-    except NominationError as error:
+    except Refused as error:
         context["message"] = error.message
         context["stale"] = isinstance(error, StaleEdit)
     else:

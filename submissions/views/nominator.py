@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import Refused
+
 from ..completeness import language_completeness, maturity_warnings, missing_items
 from ..forms import NominationForm, OrganisationForm, part_formsets, part_rows
 from ..models import Category, Edition, Nomination
@@ -26,7 +28,6 @@ from ..rules import (
 )
 from ..services import (
     IncompleteNomination,
-    NominationError,
     StaleEdit,
     create_nomination,
     save_organisation_profile,
@@ -86,7 +87,7 @@ def organisation_profile(request):
             save_organisation_profile(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The organisation profile is saved."))
@@ -176,7 +177,7 @@ def nomination_create(request):
                 **part_rows(formsets),
                 **content,
             )
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -222,7 +223,7 @@ def nomination_edit(request, code):
             # The input stays in the re-rendered form; nothing is lost.
             stale = True
             form.add_error(None, error.message)
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             if "go_submit" in request.POST:
@@ -263,7 +264,7 @@ def nomination_submit(request, code):
             submitted = submit_nomination(nomination=nomination, actor=request.user)
         except IncompleteNomination as incomplete:
             error = incomplete.message
-        except NominationError as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
             return redirect("submissions:nomination_detail", code=nomination.code)
         else:
@@ -324,7 +325,7 @@ def nomination_withdraw(request, code):
                 actor=request.user,
                 reason=request.POST.get("reason", "")[:2000],
             )
-        except NominationError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The nomination is withdrawn."))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.rules import is_organiser
+from core.errors import Refused
 
 from .. import formal_check
 from ..completeness import (
@@ -45,7 +46,6 @@ from ..recommendations import (
 from ..rules import can_edit_nomination
 from ..services import (
     IncompleteNomination,
-    NominationError,
     StaleEdit,
     submit_nomination,
 )
@@ -138,7 +138,7 @@ def formalcheck_bulk(request):
             reason=data["reason"],
             correction_deadline=data["correction_deadline"],
         )
-    except NominationError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect(_queue_url(filters))
     if result.decided:
@@ -239,7 +239,7 @@ def formalcheck_detail(request, code):
                     correction_deadline=data["correction_deadline"],
                     checklist=form.checklist(),
                 )
-            except NominationError as error:
+            except Refused as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(
@@ -298,7 +298,7 @@ def secretariat_submit(request, code):
         submit_nomination(nomination=nomination, actor=request.user)
     except IncompleteNomination as error:
         messages.error(request, error.message)
-    except NominationError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Nomination %(code)s is submitted.") % {"code": code})
@@ -352,7 +352,7 @@ def secretariat_nomination_edit(request, code):
             # The input stays in the re-rendered form; nothing is lost.
             stale = True
             form.add_error(None, error.message)
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your changes are saved."))
@@ -415,7 +415,7 @@ def secretariat_nomination_create(request):
                 **part_rows(formsets),
                 **form.content(),
             )
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -462,7 +462,7 @@ def invitation_list(request):
                 actor=request.user,
                 accept_url_for=accept_url_for,
             )
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import Refused
+
 from ..completeness import language_completeness, missing_items
 from ..forms import NominationForm, part_formsets, part_rows
 from ..models import Category, Edition
@@ -34,7 +36,7 @@ from ..recommendations import (
     usable_invitation,
 )
 from ..rules import can_edit_nomination
-from ..services import IncompleteNomination, NominationError, StaleEdit, submit_nomination
+from ..services import IncompleteNomination, StaleEdit, submit_nomination
 from ..states import NominationState
 from .autosave import autosave, save_nomination_text
 
@@ -116,7 +118,7 @@ def expert_recommend(request):
             )
         except QuotaExceeded as error:
             form.add_error("category", error.message)
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -186,7 +188,7 @@ def expert_recommendation_edit(request, code):
         except StaleEdit as error:
             stale = True
             form.add_error(None, error.message)
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your changes are saved."))
@@ -263,7 +265,7 @@ def expert_recommendation_submit(request, code):
         submit_nomination(nomination=nomination, actor=request.user)
     except IncompleteNomination as error:
         messages.error(request, error.message)
-    except NominationError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -301,7 +303,7 @@ def invitation_accept(request, token):
             except InvitationUnusable as refused:
                 messages.error(request, refused.message)
                 return redirect("accounts:dashboard")
-            except NominationError as refused:
+            except Refused as refused:
                 error = refused.message
             else:
                 messages.success(
