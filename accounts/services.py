@@ -8,6 +8,7 @@ below submissions in the import order.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import Refused
 from core.services import record_event
 
 from .models import Organisation
@@ -26,7 +27,7 @@ ORGANISATION_FIELDS = frozenset(
 )
 
 
-class OrganisationRefused(Exception):
+class OrganisationRefused(Refused):
     """A refused profile change, with a message for the person who tried it (translated)."""
 
     def __init__(self, message: str):

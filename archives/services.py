@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import outbox
+from core.errors import Refused
 from core.services import record_event
 from core.storage import STORAGE_ERRORS, measure_upload
 from submissions.models import Edition
@@ -22,10 +23,8 @@ from .models import EditionArchive
 logger = logging.getLogger(__name__)
 
 
-class ArchiveError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ArchiveError(Refused):
+    """A refused archive action (core.errors.Refused: a translated message for the person)."""
 
 
 def retention() -> timedelta:

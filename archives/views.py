@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from core.filenames import clean_file_name
 from core.storage import file_response
 from submissions.models import Edition
@@ -63,7 +64,7 @@ def archive_request(request):
     edition = get_object_or_404(Edition, year=request.POST.get("year") or 0)
     try:
         services.request_archive(edition=edition, actor=request.user)
-    except services.ArchiveError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(

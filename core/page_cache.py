@@ -8,59 +8,37 @@ messages), and so does every request but GET/HEAD. A response that sets a cookie
 CSRF token, or is not a 200, is never stored.
 
 The key holds the path (which holds the language prefix) and the state the public pages show:
-the current edition and its last change, and its publication (published, notice window). A
-publication or an edited edition therefore shows at once; what changes only with the clock
-(the stage of the calendar) shows within `seconds`. The one query that reads that state is the
-one the navigation makes anyway: its answer is handed to the navigation, so a page costs no
-query more than before when it is rendered, and one query when it is served from the cache.
+the state the public pages show, given by the function registered with `register_state`
+(portal's: the current edition and its last change, and its publication: published, notice
+window). A publication or an edited edition therefore shows at once; what changes only with
+the clock (the stage of the calendar) shows within `seconds`. The one query that reads that
+state is the one the navigation makes anyway (portal hands its answer to the navigation), so a
+page costs no query more than before when it is rendered, and one when served from the cache.
 """
 
 import hashlib
 import time
+from collections.abc import Callable
 from functools import wraps
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 STORED_HEADERS = ("Content-Type", "Content-Language", "Access-Control-Allow-Origin")
 
 
-# The navigation (voting/templatetags/public_nav.py) reads the same row on every public page
-# and keeps its answer on the request under this name; handing it over saves it the query.
-NAV_STATE_ATTRIBUTE = "_public_nav_state"
+# The state function is registered by the app that knows what the public pages show
+# (portal/apps.py registers portal.public_state.page_state): core imports no app above it.
+_state_function: Callable[[HttpRequest], tuple] | None = None
 
 
-def public_state(request) -> tuple:
-    """What the public pages depend on, besides the clock: the query the navigation makes."""
-    edition = apps.get_model("submissions", "Edition")
-    row = (
-        edition.objects.filter(is_current=True)
-        .values_list(
-            "year",
-            "pk",
-            "updated_at",
-            "publication__published_at",
-            "publication__notice_opens_at",
-            "publication__notice_closes_at",
-        )
-        .first()
-    )
-    if row is None:
-        setattr(request, NAV_STATE_ATTRIBUTE, {"results_year": None, "notice_open": False})
-        return ()
-    year, _pk, _updated, published_at, opens, closes = row
-    published = published_at is not None
-    notice_open = not published and opens is not None and opens <= timezone.now() < closes
-    setattr(
-        request,
-        NAV_STATE_ATTRIBUTE,
-        {"results_year": year if published else None, "notice_open": notice_open},
-    )
-    return (*row, notice_open)
+def register_state(function: Callable[[HttpRequest], tuple]) -> None:
+    """Set the function that gives, for a request, the state the public pages depend on
+    besides the clock; it is part of every cache key."""
+    global _state_function
+    _state_function = function
 
 
 def _anonymous(request) -> bool:
@@ -107,13 +85,19 @@ def cache_public_page(seconds: int = 60):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             # A query string is rendered, not stored: arbitrary ones would only fill the cache.
-            if request.method not in ("GET", "HEAD") or request.GET or not _anonymous(request):
+            # Without a registered state a key could not follow a publication: render.
+            if (
+                _state_function is None
+                or request.method not in ("GET", "HEAD")
+                or request.GET
+                or not _anonymous(request)
+            ):
                 return view(request, *args, **kwargs)
             memo_key = (get_language(), request.path)
             remembered = _memo_response(memo_key)
             if remembered is not None:
                 return remembered
-            state = repr((get_language(), request.path, public_state(request)))
+            state = repr((get_language(), request.path, _state_function(request)))
             key = "public-page:" + hashlib.sha256(state.encode()).hexdigest()
             stored = cache.get(key)
             if stored is not None:

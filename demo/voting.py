@@ -15,11 +15,9 @@ eligible or shortlisted nominations to "finalist" through `transition` itself.
 
 from datetime import timedelta
 
-from django.db.models import Q
-
 from publication import services as publication
 from review.models import Expert
-from submissions.models import Nomination
+from scoring.queries import finalist_candidates
 from submissions.services import transition
 from submissions.stages import Stage
 from submissions.states import NominationState
@@ -59,14 +57,7 @@ def ensure_finalists(demo) -> None:
     for category in edition.categories.all():
         if queries.finalists(category).exists():
             continue
-        candidates = list(
-            Nomination.objects.filter(category=category)
-            .filter(
-                Q(state=NominationState.SHORTLISTED)
-                | Q(state=NominationState.ELIGIBLE, channel="expert")
-            )
-            .order_by("code")[: category.shortlist_size]
-        )
+        candidates = list(finalist_candidates(category)[: category.shortlist_size])
         for nomination in candidates:
             transition(nomination=nomination, to_state=NominationState.FINALIST, actor=organiser)
 

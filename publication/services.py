@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from core import outbox
 from core.emails import enqueue_notice
+from core.errors import Refused
 from core.i18n import localized
 from core.services import record_event
 from core.storage import STORAGE_ERRORS, measure_upload
@@ -39,12 +40,8 @@ from . import tasks
 DEFAULT_NOTICE_DAYS = 30
 
 
-class PublicationError(Exception):
-    """A refused action, with a message for the person who tried it (in their language)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class PublicationError(Refused):
+    """A refused publication action (core.errors.Refused: a translated message for the person)."""
 
 
 # --- Reading the state of things ------------------------------------------------------------
@@ -137,7 +134,7 @@ class CategoryResults:
     def kept(self) -> list[tuple[Nomination, str]]:
         return [(n, self.kept_reasons[n.code]) for n in self.winners if n.code in self.kept_reasons]
 
-    # Rows for voting/_objection_consequences.html, in the active language.
+    # Rows for publication/_objection_consequences.html, in the active language.
     @property
     def removal_rows(self) -> list[dict]:
         return [
@@ -200,7 +197,7 @@ def proposed_results(
 def default_notice_close(edition: Edition, now: datetime | None = None) -> datetime:
     """The end of the edition's NOTICE window when it lies ahead, else 30 days from now."""
     now = now or timezone.now()
-    window = edition.stage_windows.filter(stage=Stage.NOTICE).first()
+    window = edition.window(Stage.NOTICE)
     if window is not None and window.closes_at > now:
         return window.closes_at
     return now + timedelta(days=DEFAULT_NOTICE_DAYS)

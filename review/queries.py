@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from submissions.models import Direction, Edition, Nomination
+from submissions.queries import committee_membership
 from submissions.states import Channel, NominationState
 
 from .assignment_data import (
@@ -117,21 +118,10 @@ def committee(edition: Edition) -> QuerySet[Expert]:
 
 
 def expert_for(user, edition: Edition | None) -> Expert | None:
-    """The user's committee membership in the edition, or None: the one lookup of it.
-
-    Kept on the user object (a new one each request), so the gate and the view that follow
-    ask the database once.
-    """
-    if edition is None or not getattr(user, "is_authenticated", False):
-        return None
-    memberships = getattr(user, "_committee_memberships", None)
-    if memberships is None:
-        memberships = user._committee_memberships = {}
-    if edition.pk not in memberships:
-        memberships[edition.pk] = (
-            Expert.objects.filter(edition=edition, user=user).select_related("edition").first()
-        )
-    return memberships[edition.pk]
+    """The user's committee membership in the edition, or None: the one lookup of it, which
+    lives in `submissions.queries.committee_membership` (below review in the order of apps,
+    which reaches Expert through the edition's reverse relation)."""
+    return committee_membership(user, edition)
 
 
 def conflicts_of_expert(expert: Expert) -> QuerySet[Conflict]:

@@ -29,6 +29,24 @@ REVIEWED_STATES = (
 )
 
 
+def finalist_candidate_filter() -> Q:
+    """Who becomes a finalist when the secretariat confirms a category: the shortlisted
+    entries and the eligible expert recommendations (which skip the preliminary ranking).
+    The one home of the rule; `finalist_candidates` applies it to a category."""
+    return Q(state=NominationState.SHORTLISTED) | Q(
+        state=NominationState.ELIGIBLE, channel=Channel.EXPERT
+    )
+
+
+def finalist_candidates(category: Category) -> QuerySet[Nomination]:
+    """The category's finalist candidates, by code."""
+    return (
+        Nomination.objects.filter(category=category)
+        .filter(finalist_candidate_filter())
+        .order_by("code")
+    )
+
+
 def _not_conflicted(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
     # An assignment made by mistake to a conflicted expert stays invisible to them.
     return queryset.filter(
@@ -215,7 +233,7 @@ def edition_ranking(edition: Edition) -> EditionRanking:
         .filter(
             Q(state__in=REVIEWED_STATES)
             | Q(assignments__isnull=False)
-            | Q(state=NominationState.ELIGIBLE, channel=Channel.EXPERT)
+            | finalist_candidate_filter()
         )
         .exclude(state=NominationState.WITHDRAWN)
         .distinct()

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.rules import is_organiser
 from core.emails import already_queued, queue_email
+from core.errors import Refused
 from core.i18n import localized
 from core.services import record_event
 from review.criteria_defaults import BY_CATEGORY
@@ -30,13 +31,11 @@ from submissions.services import transition
 from submissions.stages import Stage
 from submissions.states import Channel, NominationState
 
+from .queries import finalist_candidates
 
-class ScoringError(Exception):
-    """A refused change, with a message for the person who tried it (already translated)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ScoringError(Refused):
+    """A refused scoring action (core.errors.Refused: a translated message for the person)."""
 
 
 class ReviewClosed(ScoringError):
@@ -137,20 +136,11 @@ def set_criterion_weights(*, edition: Edition, weights: Mapping[int, float], act
 
 
 def preliminary_window(edition: Edition) -> StageWindow | None:
-    """The edition's preliminary-evaluation window, looked up once per edition object."""
-    # Memoised in the instance's __dict__, as cached_property does.
-    memo = edition.__dict__
-    if "_preliminary_window" not in memo:
-        memo["_preliminary_window"] = StageWindow.objects.filter(
-            edition=edition, stage=Stage.PRELIMINARY
-        ).first()
-    window: StageWindow | None = memo["_preliminary_window"]
-    return window
+    return edition.window(Stage.PRELIMINARY)
 
 
 def review_window_open(edition: Edition, now: datetime | None = None) -> bool:
-    window = preliminary_window(edition)
-    return window is not None and window.is_open(now)
+    return edition.is_open(Stage.PRELIMINARY, now)
 
 
 # --- Reviews --------------------------------------------------------------------------------
@@ -557,13 +547,7 @@ def confirm_shortlist(
 
 def confirm_finalists(*, category: Category, actor) -> list[str]:
     """The shortlisted entries and the eligible expert recommendations become finalists."""
-    candidates = list(
-        Nomination.objects.filter(category=category, state=NominationState.SHORTLISTED)
-        | Nomination.objects.filter(
-            category=category, state=NominationState.ELIGIBLE, channel=Channel.EXPERT
-        )
-    )
-    candidates.sort(key=lambda n: n.code)
+    candidates = list(finalist_candidates(category))
     if not candidates:
         raise ShortlistError(_("There is nothing to confirm: no shortlisted entries yet."))
     with transaction.atomic():

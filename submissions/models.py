@@ -78,6 +78,34 @@ class Edition(TimeStampedModel):
     def __str__(self):
         return str(self.year)
 
+    def window(self, stage):
+        """The edition's StageWindow for `stage`, or None; looked up once per edition object
+        (from prefetched `stage_windows` when they are)."""
+        windows = self.__dict__.setdefault("_windows_by_stage", {})
+        if stage not in windows:
+            prefetched = getattr(self, "_prefetched_objects_cache", {}).get("stage_windows")
+            if prefetched is not None:
+                windows[stage] = next((w for w in prefetched if w.stage == stage), None)
+            else:
+                windows[stage] = self.stage_windows.filter(stage=stage).first()
+        return windows[stage]
+
+    def forget_windows(self) -> None:
+        """Drop the windows looked up on this object (after a window is written)."""
+        self.__dict__.pop("_windows_by_stage", None)
+
+    def is_open(self, stage, at=None) -> bool:
+        """Whether the stage's window is open at `at` (now by default). The one home of the
+        rule: a stage without a window is CLOSED."""
+        window = self.window(stage)
+        return window is not None and window.is_open(at)
+
+    def before_close(self, stage, at=None) -> bool:
+        """Whether the stage's window has not closed yet at `at` (open, or still to open);
+        a stage without a window is closed."""
+        window = self.window(stage)
+        return window is not None and (at or timezone.now()) < window.closes_at
+
     def current_stage(self, windows=None, now=None):
         """The stage whose window contains now, or None between stages."""
         now = now or timezone.now()

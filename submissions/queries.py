@@ -81,3 +81,23 @@ def nomination_with_details(queryset: QuerySet[Nomination]) -> QuerySet[Nominati
             queryset=StateChange.objects.select_related("actor").order_by("at", "id"),
         ),
     )
+
+
+def committee_membership(user, edition: Edition | None):
+    """The user's committee membership in the edition (a `review.Expert`), or None: the one
+    lookup of it (`review.queries.expert_for` is this).
+
+    review is above submissions in the order of apps, so Expert is reached through the reverse
+    relation its foreign key declares on the edition, not imported. Kept on the user object (a
+    new one each request), so the gate and the view that follow ask the database once.
+    """
+    if edition is None or not getattr(user, "is_authenticated", False):
+        return None
+    memberships = getattr(user, "_committee_memberships", None)
+    if memberships is None:
+        memberships = user._committee_memberships = {}
+    if edition.pk not in memberships:
+        memberships[edition.pk] = (
+            edition.experts.filter(user=user).select_related("edition").first()
+        )
+    return memberships[edition.pk]

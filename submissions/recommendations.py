@@ -17,7 +17,6 @@ from accounts.models import Organisation
 from accounts.rules import is_organiser
 from core.emails import queue_email
 from core.services import record_event
-from review.models import Expert
 
 from .models import Category, Edition, Invitation, Nomination, Recommendation
 from .services import NominationError, check_statement, create_nomination
@@ -37,7 +36,7 @@ class InvitationUnusable(NominationError):
 # --- Expert recommendation ------------------------------------------------------------------
 
 
-def recommendations_of(expert: Expert):
+def recommendations_of(expert):
     """The expert's recommendations in the expert's edition (withdrawn ones included)."""
     return (
         Nomination.objects.filter(
@@ -50,7 +49,7 @@ def recommendations_of(expert: Expert):
     )
 
 
-def quota_used(expert: Expert, category: Category) -> int:
+def quota_used(expert, category: Category) -> int:
     """Recommendations that count against the quota: every one not withdrawn."""
     return (
         recommendations_of(expert)
@@ -60,7 +59,7 @@ def quota_used(expert: Expert, category: Category) -> int:
     )
 
 
-def quota_left(expert: Expert) -> dict[str, int]:
+def quota_left(expert) -> dict[str, int]:
     """Places left per category code, for the expert's page."""
     used: dict[str, int] = {}
     for nomination in recommendations_of(expert).exclude(state=NominationState.WITHDRAWN):
@@ -86,7 +85,7 @@ def find_or_create_organisation(*, name_zh: str, name_en: str, kind: str, countr
 
 def recommend_technology(
     *,
-    expert: Expert,
+    expert,
     actor,
     category: Category,
     statement_zh: str,
@@ -106,7 +105,7 @@ def recommend_technology(
     with transaction.atomic():
         # Serialises this expert's recommendations: a second request waits here, then counts
         # the first one's row.
-        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        locked = type(expert).objects.select_for_update().get(pk=expert.pk)
         if quota_used(locked, category) >= EXPERT_QUOTA_PER_CATEGORY:
             raise QuotaExceeded(
                 _("You have already recommended %(limit)d technologies in this category.")

@@ -17,19 +17,13 @@ from .models import Edition, Nomination, StageWindow
 from .stages import Stage
 from .states import EDITABLE_STATES, WITHDRAWABLE_STATES, Channel, NominationState
 
-_UNSET = object()
-
-
 # --- Windows --------------------------------------------------------------------------------
+
+_UNSET = object()  # "not given", where None is a meaningful value (no window)
 
 
 def collection_window(edition: Edition) -> StageWindow | None:
-    """The edition's collection window, looked up once per edition object."""
-    cached = getattr(edition, "_collection_window", _UNSET)
-    if cached is _UNSET:
-        cached = StageWindow.objects.filter(edition=edition, stage=Stage.COLLECTION).first()
-        edition._collection_window = cached
-    return cached
+    return edition.window(Stage.COLLECTION)
 
 
 def current_edition_with_window() -> Edition | None:
@@ -46,7 +40,8 @@ def current_edition_with_window() -> Edition | None:
         .first()
     )
     if edition is not None:
-        edition._collection_window = (
+        # Primes Edition.window's memo, so collection_window asks nothing more.
+        edition.__dict__.setdefault("_windows_by_stage", {})[Stage.COLLECTION] = (
             StageWindow(
                 pk=edition.collection_window_id,
                 edition=edition,
@@ -61,8 +56,7 @@ def current_edition_with_window() -> Edition | None:
 
 
 def collection_open(edition: Edition, now: datetime | None = None) -> bool:
-    window = collection_window(edition)
-    return window is not None and window.is_open(now)
+    return edition.is_open(Stage.COLLECTION, now)
 
 
 def window_allows_change(nomination: Nomination, now: datetime | None = None) -> bool:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from accounts.rules import is_organiser
 from core.emails import enqueue_notice
+from core.errors import Refused
 from core.services import record_event
 
 from . import snapshots, tasks
@@ -39,12 +40,8 @@ from .states import EDITABLE_STATES, Actor, Channel, NominationState, get_transi
 from .validators import validate_statement_en, validate_statement_zh
 
 
-class NominationError(Exception):
-    """A refused change, with a message for the person who tried it (already translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class NominationError(Refused):
+    """A refused nomination action (core.errors.Refused: a translated message for the person)."""
 
 
 class TransitionNotAllowed(NominationError):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.errors import Refused
 from core.services import record_event
 from review.models import Expert
 from submissions.models import Category, Edition, Nomination
@@ -42,12 +43,8 @@ from .models import (
 )
 
 
-class BallotError(Exception):
-    """A refused action, with a message for the person who tried it (in their language)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BallotError(Refused):
+    """A refused ballot action (core.errors.Refused: a translated message for the person)."""
 
 
 class RoundNotOpen(BallotError):

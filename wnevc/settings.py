@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "voting",
     "publication",
     "archives",
+    "portal",
     "demo",
 ]
 

@@ -21,7 +21,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
-    path("me/", include("accounts.urls")),
+    path("me/", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("review/", include("review.urls")),
     path("review/", include("scoring.urls")),

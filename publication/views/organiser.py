@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from core.filenames import clean_file_name
 from core.storage import file_response
 from submissions.models import Category
-from voting import runoffs, services
+from voting import runoffs
 from voting.forms import PlaceDecisionForm
 from voting.models import Objection, PlaceDecision
 from voting.views.organiser import _current_edition
@@ -47,7 +48,7 @@ def _dashboard(
                 publication.open_notice(
                     edition=edition, actor=request.user, closes_at=form.cleaned_data["closes_at"]
                 )
-            except publication.PublicationError as error:
+            except Refused as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("The public notice is open."))
@@ -80,7 +81,7 @@ def _dashboard(
         )
     return render(
         request,
-        "voting/notice_dashboard.html",
+        "publication/notice_dashboard.html",
         {
             "edition": edition,
             "publication": pub,
@@ -125,7 +126,7 @@ def _objection_page(request, pk: int, *, handle_post=False, consequence_form=Non
                     upheld=form.cleaned_data["decision"] == "upheld",
                     reasoning=form.cleaned_data["reasoning"],
                 )
-            except publication.PublicationError as error:
+            except Refused as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("The resolution is recorded."))
@@ -143,7 +144,7 @@ def _objection_page(request, pk: int, *, handle_post=False, consequence_form=Non
     }
     return render(
         request,
-        "voting/notice_objection.html",
+        "publication/notice_objection.html",
         {
             "objection": objection,
             "publication": pub,
@@ -182,7 +183,7 @@ def remove_winner(request, pk: int):
     objection = _objection(pk)
     try:
         publication.remove_proposed_winner(objection=objection, actor=request.user)
-    except publication.PublicationError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The technology is no longer a proposed winner."))
@@ -209,7 +210,7 @@ def record_consequence(request, pk: int):
                 messages.success(
                     request, _("The technology stays a winner; the reasons are recorded.")
                 )
-        except publication.PublicationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             return redirect("publication:objection_detail", pk=objection.pk)
@@ -232,7 +233,7 @@ def decide_freed(request, code: str):
                 decision=form.cleaned_data["unfilled"],
                 reason=form.cleaned_data["reason"],
             )
-        except services.BallotError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The decision on the freed places is recorded."))
@@ -246,7 +247,7 @@ def publish(request):
     edition = _current_edition()
     try:
         publication.publish(edition=edition, actor=request.user)
-    except publication.PublicationError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect("publication:dashboard")
     messages.success(request, _("The results are published."))

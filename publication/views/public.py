@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.errors import Refused
 from core.filenames import clean_file_name
 from core.i18n import localized
 from core.page_cache import cache_public_page
@@ -57,7 +58,7 @@ def _notice_context(now):
 @require_GET
 def notice(request):
     context = _notice_context(timezone.now())
-    return render(request, "voting/public_notice.html", context)
+    return render(request, "publication/public_notice.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,7 +77,7 @@ def objection(request):
     ]
     if request.method == "POST":
         if rate_limited(request):
-            return render(request, "voting/public_objection_429.html", context, status=429)
+            return render(request, "publication/public_objection_429.html", context, status=429)
         form = ObjectionForm(request.POST, request.FILES, proposed=proposed, now=now)
         filed, held, status = _file_from_form(request, form, edition=edition, now=now)
         if filed is not None:
@@ -87,7 +88,7 @@ def objection(request):
     else:
         form, held, status = ObjectionForm(proposed=proposed, now=now), None, 200
     context.update(form=form, publication=pub, held=held)
-    return render(request, "voting/public_objection.html", context, status=status)
+    return render(request, "publication/public_objection.html", context, status=status)
 
 
 def _file_from_form(request, form, *, edition, now):
@@ -153,7 +154,7 @@ def _file_from_form(request, form, *, edition, now):
             fill_seconds=form.fill_seconds(),
             now=now,
         )
-    except publication.PublicationError as error:
+    except Refused as error:
         form.add_error(None, error.message)
         if upload is not None:
             held = _hold(request, form, upload)
@@ -182,7 +183,7 @@ def objection_received(request):
         return redirect("publication:notice")
     return render(
         request,
-        "voting/public_objection_received.html",
+        "publication/public_objection_received.html",
         {"reference": reference, **_notice_context(timezone.now())},
     )
 
@@ -235,7 +236,7 @@ def results(request, year: int):
     edition, pub = _published(year)
     return render(
         request,
-        "voting/public_results.html",
+        "publication/public_results.html",
         {"edition": edition, "publication": pub, "categories": _page_rows(edition, pub)},
     )
 

@@ -25,13 +25,11 @@ PROFILE_FIELDS = ("statement_zh", "statement_en", "keywords_zh", "keywords_en")
 
 
 def bidding_window(edition: Edition) -> StageWindow | None:
-    return StageWindow.objects.filter(edition=edition, stage=Stage.BIDDING).first()
+    return edition.window(Stage.BIDDING)
 
 
 def bidding_window_open(edition: Edition, now: datetime | None = None) -> bool:
-    """Open inside the edition's bidding window; a missing window is closed."""
-    window = bidding_window(edition)
-    return window is not None and window.is_open(now)
+    return edition.is_open(Stage.BIDDING, now)
 
 
 def update_expert_profile(*, expert: Expert, actor, **fields: str) -> Expert:
@@ -123,6 +121,7 @@ def set_bidding_window(
             stage=Stage.BIDDING,
             defaults={"opens_at": opens_at, "closes_at": closes_at},
         )
+        edition.forget_windows()
         record_event(
             actor=actor,
             action="review.bidding_window_set",

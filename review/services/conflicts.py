@@ -10,13 +10,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from core.emails import queue_email
 from core.services import record_event
 from submissions.models import CompletingOrganisation, Edition, Nomination
+from submissions.stages import Stage
 from submissions.states import NominationState
 
 from .. import conflicts as conflict_rules
@@ -314,13 +314,9 @@ def remove_conflict(*, conflict: Conflict, actor) -> None:
 
 
 def declaration_window_open(edition: Edition, now=None) -> bool:
-    """Experts declare conflicts until the preliminary evaluation closes."""
-    from submissions.models import StageWindow
-    from submissions.stages import Stage
-
-    now = now or timezone.now()
-    window = StageWindow.objects.filter(edition=edition, stage=Stage.PRELIMINARY).first()
-    return window is None or now < window.closes_at
+    """Experts declare conflicts until the preliminary evaluation closes; an edition without
+    a preliminary window takes no declarations (a missing window is closed)."""
+    return edition.before_close(Stage.PRELIMINARY, now)
 
 
 def declare_conflicts(*, expert: Expert, declared: dict[int, str], actor) -> dict:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+from core.errors import Refused
+
 from ..assignment_data import (
     reason_message,
 )
 
 
-class ReviewError(Exception):
-    """A refused change, with a message for the person who tried it (already translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ReviewError(Refused):
+    """A refused review action (core.errors.Refused: a translated message for the person)."""
 
 
 class AssignmentNotPossible(ReviewError):

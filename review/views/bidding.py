@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from submissions.models import Direction
 from submissions.queries import current_edition
 
 from .. import queries
 from ..forms import AssignmentSettingsForm, BiddingWindowForm, ExpertProfileForm
 from ..models import Bid
-from ..services import ReviewError
 from ..services.bids import (
     PROFILE_FIELDS,
     assignment_settings,
@@ -117,7 +117,7 @@ def bid_set(request, code):
     else:
         try:
             set_bid(expert=expert, nomination=nomination, preference=preference, actor=request.user)
-        except ReviewError as error:
+        except Refused as error:
             message = error.message
         else:
             saved = True
@@ -154,7 +154,7 @@ def bid_conflict(request, code):
             reason=request.POST.get("reason", ""),
             actor=request.user,
         )
-    except ReviewError as error:
+    except Refused as error:
         messages.error(request, f"{nomination.code}: {error.message}")
         return redirect(f"{_list_url()}#entry-{nomination.code}")
     messages.success(
@@ -187,7 +187,7 @@ def bidding_overview(request, edition):
                     closes_at=form.cleaned_data["closes_at"],
                     actor=request.user,
                 )
-            except ReviewError as error:
+            except Refused as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, _("The bidding window is saved."))

@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from submissions.queries import current_edition
 
 from .. import queries
 from ..models import Conflict
-from ..services import ReviewError, declaration_window_open, declare_conflicts
+from ..services import declaration_window_open, declare_conflicts
 
 
 @permission_required_or_404("review.serve_on_committee", fn=current_edition)
@@ -40,7 +41,7 @@ def declare(request):
         if not errors:
             try:
                 result = declare_conflicts(expert=expert, declared=declared, actor=request.user)
-            except ReviewError as error:
+            except Refused as error:
                 messages.error(request, error.message)
             else:
                 messages.success(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from core.i18n import localized
 from submissions.models import Edition, Nomination
 
@@ -194,7 +195,7 @@ def committee_detail(request, edition, expert_id):
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
-        except ReviewError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             _conflict_recorded(request, expert, nomination, was_assigned)
@@ -315,7 +316,7 @@ def conflict_nomination(request, edition, code):
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
-        except ReviewError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             _conflict_recorded(request, expert, nomination, was_assigned)
@@ -341,7 +342,7 @@ def conflict_delete(request, edition, conflict_id):
     )
     try:
         remove_conflict(conflict=conflict, actor=request.user)
-    except ReviewError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The conflict was removed."))
@@ -377,7 +378,7 @@ def assignment_overview(request, edition):
                 max_load=form.cleaned_data["max_load"],
                 actor=request.user,
             )
-        except ReviewError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             return redirect(f"{request.path}?run={run.pk}")
@@ -442,7 +443,7 @@ def assignment_pair(request, edition, code, expert_id):
                 message = _("The entry now goes to %(expert)s.") % {
                     "expert": localized(new_expert, "name")
                 }
-        except ReviewError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(request, message)

@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from core.filenames import clean_file_name
 from core.storage import file_response
 from review.models import Review
@@ -34,7 +35,6 @@ from ..queries import (
 )
 from ..services import (
     IncompleteReview,
-    ScoringError,
     StaleReview,
     preliminary_window,
     review_window_open,
@@ -171,7 +171,7 @@ def entry(request, code):
                     expected_version=form.cleaned_data["version"],
                     submit=submit,
                 )
-            except ScoringError as error:
+            except Refused as error:
                 # The form keeps what was entered; the message says what to do.
                 messages.error(request, error.message)
                 if isinstance(error, StaleReview):
@@ -228,7 +228,7 @@ def autosave(request, code):
         context["message"] = error.message
     except StaleReview as error:
         context.update(message=error.message, stale=True)
-    except ScoringError as error:
+    except Refused as error:
         context["message"] = error.message
     else:
         context.update(saved=True, version=review.version, review=review)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from core.i18n import localized
 from review import charts
 from review.models import Criterion, Expert
@@ -22,7 +23,6 @@ from ..export import ranking_workbook
 from ..forms import ShortlistForm, WeightsForm
 from ..queries import edition_ranking, expert_progress
 from ..services import (
-    ScoringError,
     confirm_finalists,
     confirm_shortlist,
     ensure_default_criteria,
@@ -134,7 +134,7 @@ def shortlist(request, code):
             acknowledged=bool(request.POST.get("acknowledged")),
             acknowledgement=request.POST.get("acknowledgement", ""),
         )
-    except ScoringError as error:
+    except Refused as error:
         return _ranking_page(
             request, edition, posted_code=category.code, error=error.message, status=400
         )
@@ -158,7 +158,7 @@ def finalists(request, code):
     category = _category(request, edition, code)
     try:
         codes = confirm_finalists(category=category, actor=request.user)
-    except ScoringError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -217,7 +217,7 @@ def remind(request):
         experts = [get_object_or_404(Expert, pk=expert_id, edition=edition)]
     try:
         sent = send_reminder_now(edition=edition, actor=request.user, experts=experts)
-    except ScoringError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         if sent:
@@ -249,7 +249,7 @@ def criteria(request):
     if request.method == "POST" and form.is_valid():
         try:
             set_criterion_weights(edition=edition, weights=form.weights(), actor=request.user)
-        except ScoringError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The weights are saved."))

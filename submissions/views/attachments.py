@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from core.filenames import clean_file_name
 from core.storage import file_response
 
@@ -41,7 +42,6 @@ from ..models import Attachment, Nomination
 from ..pdf import recommendation_form_pdf
 from ..queries import nominations_visible_to
 from ..rules import can_edit_nomination
-from ..services import NominationError
 from ..uploads import KIND_LABELS, upload_limits
 
 
@@ -202,7 +202,7 @@ def _upload(request, code, kind, limiter):
         return _refused(request, nomination, error.message, kind=kind, status=503)
     except MaterialRefused as error:
         return _refused(request, nomination, error.message, kind=kind)
-    except NominationError as error:
+    except Refused as error:
         return _refused(request, nomination, error.message, kind=kind, status=409)
     return _done(
         request,
@@ -228,7 +228,7 @@ def video_link(request, code):
         set_video_link(
             nomination=nomination, url=request.POST.get("video_url", ""), actor=request.user
         )
-    except NominationError as error:
+    except Refused as error:
         return _refused(request, nomination, error.message, kind=Attachment.Kind.VIDEO)
     return _done(request, nomination, _("The video link is saved."), kind=Attachment.Kind.VIDEO)
 
@@ -243,7 +243,7 @@ def remove(request, code, pk):
     attachment = get_object_or_404(Attachment, pk=pk, nomination=nomination, is_current=True)
     try:
         remove_attachment(attachment=attachment, actor=request.user)
-    except NominationError as error:
+    except Refused as error:
         return _refused(request, nomination, error.message, kind=attachment.kind, status=409)
     return _done(
         request,

@@ -18,12 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import permission_required_or_404
-from review.queries import expert_for
 
 from ..completeness import language_completeness, maturity_messages
 from ..forms import NominationEditForms
 from ..models import Category, Nomination
-from ..queries import current_edition
+from ..queries import committee_membership, current_edition
 from ..rules import can_edit_nomination
 from ..services import NominationError, StaleEdit, save_nomination
 from .nominator import organisation_required, own_nomination
@@ -76,7 +75,7 @@ EXPERT = Audience(
     go_submit_url="submissions:expert_recommendation",
     statement=True,
     extra_context=lambda request, nomination: {
-        "expert": expert_for(request.user, nomination.edition)
+        "expert": committee_membership(request.user, nomination.edition)
     },
 )
 SECRETARIAT = Audience(

@@ -19,6 +19,7 @@ from accounts.models import Organisation
 from accounts.rules import acts_for_organisation
 from accounts.services import OrganisationRefused, save_organisation_profile
 from core.access import permission_required_or_404
+from core.errors import Refused
 
 from ..completeness import (
     language_completeness,
@@ -44,7 +45,6 @@ from ..rules import (
 )
 from ..services import (
     IncompleteNomination,
-    NominationError,
     create_nomination,
     submit_nomination,
     withdraw_nomination,
@@ -192,7 +192,7 @@ def nomination_create(request):
                 **part_rows(formsets),
                 **content,
             )
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -231,7 +231,7 @@ def nomination_submit(request, code):
             submitted = submit_nomination(nomination=nomination, actor=request.user)
         except IncompleteNomination as incomplete:
             error = incomplete.message
-        except NominationError as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
             return redirect("submissions:nomination_detail", code=nomination.code)
         else:
@@ -302,7 +302,7 @@ def nomination_withdraw(request, code):
                 actor=request.user,
                 reason=request.POST.get("reason", "")[:2000],
             )
-        except NominationError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The nomination is withdrawn."))

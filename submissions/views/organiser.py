@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 
 from .. import formal_check, snapshots
 from ..completeness import (
@@ -50,7 +51,6 @@ from ..recommendations import (
 from ..rules import can_edit_nomination
 from ..services import (
     IncompleteNomination,
-    NominationError,
     submit_nomination,
 )
 from ..states import Channel, NominationState
@@ -130,7 +130,7 @@ def formalcheck_bulk(request):
             reason=data["reason"],
             correction_deadline=data["correction_deadline"],
         )
-    except NominationError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect(_queue_url(filters))
     if result.decided:
@@ -231,7 +231,7 @@ def formalcheck_detail(request, code):
                     correction_deadline=data["correction_deadline"],
                     checklist=form.checklist(),
                 )
-            except NominationError as error:
+            except Refused as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(
@@ -300,7 +300,7 @@ def secretariat_submit(request, code):
         submit_nomination(nomination=nomination, actor=request.user)
     except IncompleteNomination as error:
         messages.error(request, error.message)
-    except NominationError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Nomination %(code)s is submitted.") % {"code": code})
@@ -348,7 +348,7 @@ def secretariat_nomination_create(request):
                 **part_rows(formsets),
                 **form.content(),
             )
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -395,7 +395,7 @@ def invitation_list(request):
                 actor=request.user,
                 accept_url_for=accept_url_for,
             )
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.rules import acts_for_organisation
 from core.access import permission_required_or_404
-from review.queries import expert_for
+from core.errors import Refused
 
 from ..completeness import missing_items
 from ..forms import NominationForm, StatementForm, part_formsets, part_rows
 from ..models import Category
 from ..organiser_forms import SecretariatNominationForm
-from ..queries import current_edition, nomination_with_details
+from ..queries import committee_membership, current_edition, nomination_with_details
 from ..recommendations import (
     EXPERT_QUOTA_PER_CATEGORY,
     InvitationUnusable,
@@ -33,13 +33,13 @@ from ..recommendations import (
     usable_invitation,
 )
 from ..rules import can_edit_nomination
-from ..services import IncompleteNomination, NominationError, submit_nomination
+from ..services import IncompleteNomination, submit_nomination
 from ..states import NominationState
 
 
 def _membership(request):
     """The expert's committee membership the gate found (`review.recommend_technology`)."""
-    return expert_for(request.user, request.permitted_object)
+    return committee_membership(request.user, request.permitted_object)
 
 
 @permission_required_or_404("review.recommend_technology", fn=current_edition)
@@ -104,7 +104,7 @@ def expert_recommend(request):
             )
         except QuotaExceeded as error:
             form.add_error("category", error.message)
-        except NominationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -168,7 +168,7 @@ def expert_recommendation_submit(request, code):
         submit_nomination(nomination=nomination, actor=request.user)
     except IncompleteNomination as error:
         messages.error(request, error.message)
-    except NominationError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -206,7 +206,7 @@ def invitation_accept(request, token):
             except InvitationUnusable as refused:
                 messages.error(request, refused.message)
                 return redirect("accounts:dashboard")
-            except NominationError as refused:
+            except Refused as refused:
                 error = refused.message
             else:
                 messages.success(

@@ -68,7 +68,7 @@ def test_a_nominator_needs_no_totp(client):
     response = client.get(url("accounts:dashboard", "en"))
 
     assert response.status_code == 200
-    assert response.templates[0].name == "accounts/dashboard.html"
+    assert response.templates[0].name == "portal/dashboard.html"
 
 
 @pytest.mark.parametrize("role", ["expert", "organiser"])
@@ -80,7 +80,7 @@ def test_with_totp_set_up_the_pages_open(client, role):
     response = client.get(url("accounts:dashboard", "en"))
 
     assert response.status_code == 200
-    assert response.templates[0].name == "accounts/dashboard.html"
+    assert response.templates[0].name == "portal/dashboard.html"
 
 
 def test_an_organiser_with_totp_reaches_the_admin(client, organiser):
@@ -128,7 +128,7 @@ def test_an_expert_signs_in_sets_up_totp_and_reaches_the_dashboard(client, exper
     assert len(activated.context["unused_codes"]) == 10
     dashboard = client.get(url("accounts:dashboard", "en"))
     assert dashboard.status_code == 200
-    assert dashboard.templates[0].name == "accounts/dashboard.html"
+    assert dashboard.templates[0].name == "portal/dashboard.html"
 
 
 def test_setting_up_later_than_right_after_sign_in_asks_for_the_password(client, expert):

@@ -1,5 +1,7 @@
 """Conflicts of interest: the automatic rules, their refresh, declarations, and recusal."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import translation
 
@@ -20,11 +22,13 @@ from review.models import Assignment, Conflict
 from review.services import (
     ReviewError,
     add_conflict,
+    declaration_window_open,
     declare_conflicts,
     refresh_automatic_conflicts,
     remove_conflict,
 )
 from submissions.models import CompletingOrganisation, Recommendation
+from submissions.stages import Stage
 from tests.factories import OrganisationFactory, UserFactory
 
 from .committee_helpers import committee_edition, make_entry, make_expert
@@ -228,6 +232,28 @@ def test_an_expert_declares_exactly_the_ticked_entries_with_reasons(edition):
     assert list(
         Conflict.objects.filter(expert=expert).values_list("nomination__code", "source", "reason")
     ) == [("2031-CE-002", "declared", "Former employer")]
+
+
+def test_without_a_preliminary_window_declarations_are_closed(edition):
+    # A missing window is closed (Edition.is_open / before_close), here as for every stage.
+    edition.stage_windows.all().delete()
+    edition.forget_windows()
+    expert = make_expert(edition)
+    entry = make_entry(edition, code="2031-CE-001")
+
+    assert declaration_window_open(edition) is False
+    with pytest.raises(ReviewError):
+        declare_conflicts(expert=expert, declared={entry.pk: "Co-author"}, actor=expert.user)
+
+    assert not Conflict.objects.exists()
+
+
+def test_declarations_stay_open_until_the_preliminary_evaluation_closes(edition):
+    window = edition.window(Stage.PRELIMINARY)
+
+    assert declaration_window_open(edition, window.opens_at - timedelta(days=3)) is True
+    assert declaration_window_open(edition, window.closes_at - timedelta(seconds=1)) is True
+    assert declaration_window_open(edition, window.closes_at) is False
 
 
 def test_a_declaration_without_a_reason_is_refused(edition):

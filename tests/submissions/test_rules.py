@@ -6,6 +6,7 @@ import pytest
 import rules
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from submissions.models import Nomination, StageWindow
 from submissions.queries import nominations_owned_by, nominations_visible_to
@@ -154,3 +155,30 @@ def test_the_secretariats_pages_are_the_organisers(perm, nominator, stranger, or
     users = (nominator, stranger, organiser, expert, AnonymousUser())
 
     assert [rules.has_perm(perm, user) for user in users] == [False, False, True, False, False]
+
+
+# --- Stage windows: Edition.window / is_open / before_close, the one home of the rule ----------
+
+
+def test_a_stage_without_a_window_is_closed(edition):
+    assert edition.window(Stage.BIDDING) is None
+    assert edition.is_open(Stage.BIDDING) is False
+    assert edition.before_close(Stage.BIDDING) is False
+
+
+def test_a_window_is_open_from_its_opening_to_just_before_its_close(edition):
+    edition.stage_windows.filter(stage=Stage.PRELIMINARY).delete()
+    opens = timezone.now() + timedelta(days=1)
+    StageWindow.objects.create(
+        edition=edition,
+        stage=Stage.PRELIMINARY,
+        opens_at=opens,
+        closes_at=opens + timedelta(days=5),
+    )
+    edition.forget_windows()
+
+    assert edition.is_open(Stage.PRELIMINARY, opens - timedelta(seconds=1)) is False
+    assert edition.before_close(Stage.PRELIMINARY, opens - timedelta(seconds=1)) is True
+    assert edition.is_open(Stage.PRELIMINARY, opens) is True
+    assert edition.is_open(Stage.PRELIMINARY, opens + timedelta(days=5)) is False
+    assert edition.before_close(Stage.PRELIMINARY, opens + timedelta(days=5)) is False

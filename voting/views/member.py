@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from review.models import Expert
 from review.queries import expert_for
 from submissions.models import Edition
@@ -166,7 +167,7 @@ def member_cast(request, pk: int):
     except services.AlreadyVoted as error:
         messages.info(request, error.message)
         return redirect("voting:member_ballot", pk=round.pk)
-    except services.BallotError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect("voting:member_ballot", pk=round.pk)
     # never_cache makes the response no-store: the page is not kept by the browser or a proxy.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import permission_required_or_404
+from core.errors import Refused
 from submissions.models import Category, Edition
 
 from .. import queries, runoffs, services
@@ -96,7 +97,7 @@ def organiser_open(request, code: str):
                     threshold=form.cleaned_data["threshold"],
                     tellers=form.cleaned_data["tellers"],
                 )
-            except services.BallotError as error:
+            except Refused as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("The round is open."))
@@ -181,7 +182,7 @@ def organiser_close(request, pk: int):
     round = _round(pk)
     try:
         services.close_round(round=round, actor=request.user)
-    except services.BallotError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -198,7 +199,7 @@ def organiser_void(request, pk: int):
     if form.is_valid():
         try:
             services.void_round(round=round, actor=request.user, reason=form.cleaned_data["reason"])
-        except services.BallotError as error:
+        except Refused as error:
             form.add_error(None, error.message)
     if form.errors:
         # Shown again with the reason entered and the message in the user's language.
@@ -236,7 +237,7 @@ def organiser_certify(request, pk: int):
             unfilled=form.cleaned_data.get("unfilled") if needs_decision else None,
             reason=form.cleaned_data.get("reason", "") if needs_decision else "",
         )
-    except services.BallotError as error:
+    except Refused as error:
         form.add_error(None, error.message)
         return render(
             request,
@@ -269,7 +270,7 @@ def organiser_vacancy_runoff(request, pk: int):
             closes_at=form.cleaned_data["closes_at"],
             tellers=form.cleaned_data["tellers"],
         )
-    except services.BallotError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect("voting:organiser_round", pk=decision.round_id)
     messages.success(request, _("The round is open."))
@@ -291,7 +292,7 @@ def _reopen(request, pk: int, service):
             closes_at=form.cleaned_data["closes_at"],
             tellers=form.cleaned_data["tellers"],
         )
-    except services.BallotError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect("voting:organiser_round", pk=round.pk)
     messages.success(request, _("The round is open."))

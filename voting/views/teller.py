@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.rules import is_organiser
 from core.access import permission_required_or_404
+from core.errors import Refused
 from submissions.models import Edition
 
 from .. import queries, sealing, services
@@ -32,7 +33,7 @@ def teller_home(request):
     if request.method == "POST":
         try:
             secret = services.create_teller_secret(actor=request.user)
-        except services.BallotError as error:
+        except Refused as error:
             messages.error(request, error.message)
             return redirect("voting:teller_home")
     teller = Teller.objects.filter(user=request.user).first()
@@ -80,7 +81,7 @@ def teller_count(request, pk: int):
         secrets = [form.cleaned_data["secret_1"], form.cleaned_data["secret_2"]]
         try:
             services.count_round(round=round, actor=request.user, secrets=secrets)
-        except services.BallotError as error:
+        except Refused as error:
             # The template never puts the secrets back into the inputs: a page that echoes a
             # secret could be kept by the browser. The tellers type them again.
             form.add_error(None, error.message)

@@ -14,7 +14,7 @@ from core.models import AuditEvent
 from review import scoring
 from review.models import Criterion, Review
 from scoring.export import ranking_workbook
-from scoring.queries import edition_ranking
+from scoring.queries import edition_ranking, finalist_candidates
 from scoring.services import (
     IncompleteReview,
     ReviewClosed,
@@ -30,8 +30,7 @@ from scoring.services import (
 )
 from submissions.models import StateChange
 from tests.factories import UserFactory
-
-from .scoring_helpers import (
+from tests.review.scoring_helpers import (
     CLOSES,
     DURING,
     assign,
@@ -396,6 +395,21 @@ def test_finalists_are_the_shortlist_and_the_eligible_expert_recommendations():
         recommended.code: "finalist",
         returned.code: "returned",
     }
+
+
+def test_the_finalist_candidates_are_one_query_for_the_service_and_the_ranking():
+    edition = preliminary_edition()
+    shortlisted = make_entry(edition, state="shortlisted")
+    make_entry(edition, state="not_shortlisted")
+    recommended = make_entry(edition, state="eligible", channel="expert")
+    make_entry(edition, state="eligible")  # a nominator's entry waits for the review
+    make_entry(edition, state="returned", channel="expert")
+
+    candidates = finalist_candidates(category(edition))
+
+    assert list(candidates) == sorted([shortlisted, recommended], key=lambda n: n.code)
+    ranked = {row.nomination.pk for c in edition_ranking(edition).categories for row in c.rows}
+    assert recommended.pk in ranked
 
 
 # --- Export ---------------------------------------------------------------------------------

@@ -9,12 +9,11 @@ from pypdf import PdfReader
 
 from publication import services as publication
 from submissions.models import Nomination
+from tests.voting.conftest import url
+from tests.voting.publication_fixtures import *  # noqa: F403
+from tests.voting.publication_fixtures import publish
+from tests.voting.test_runoffs import end_notice, upheld
 from voting import runoffs
-
-from .conftest import url
-from .publication_fixtures import *  # noqa: F403
-from .publication_fixtures import publish
-from .test_runoffs import end_notice, upheld
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from publication.forms import RATE_LIMIT, started_token
+from tests.voting.conftest import url
+from tests.voting.publication_fixtures import *  # noqa: F403
 from voting.models import Objection
-
-from .conftest import url
-from .publication_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from review.models import Review
 from tests.factories import AttachmentFactory, OrganisationFactory, UserFactory
 from tests.i18n_checks import assert_main_is_chinese, assert_main_is_english
-
-from .scoring_helpers import (
+from tests.review.scoring_helpers import (
     CLOSES,
     DURING,
     assign,

@@ -16,11 +16,10 @@ from publication import services as publication
 from submissions.models import Nomination
 from tests.factories import UserFactory
 from tests.i18n_checks import assert_main_is_chinese, assert_main_is_english
+from tests.voting.conftest import url
+from tests.voting.publication_fixtures import *  # noqa: F403
+from tests.voting.publication_fixtures import make_certified, publish
 from voting.models import Objection, Publication
-
-from .conftest import url
-from .publication_fixtures import *  # noqa: F403
-from .publication_fixtures import make_certified, publish
 
 pytestmark = pytest.mark.django_db
 

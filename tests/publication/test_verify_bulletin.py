@@ -6,8 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from publication import services as publication
-
-from .publication_fixtures import *  # noqa: F403
+from tests.voting.publication_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

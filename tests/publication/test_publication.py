@@ -12,12 +12,11 @@ from core.models import AuditEvent, OutboundEmail, OutboxMessage
 from publication import services as publication
 from publication.tasks import send_outcome_notice
 from submissions.models import Nomination, StateChange
+from tests.voting.conftest import url
+from tests.voting.publication_fixtures import *  # noqa: F403
+from tests.voting.publication_fixtures import make_certified, publish
 from voting import runoffs
 from voting.models import Objection
-
-from .conftest import url
-from .publication_fixtures import *  # noqa: F403
-from .publication_fixtures import make_certified, publish
 
 pytestmark = pytest.mark.django_db
 

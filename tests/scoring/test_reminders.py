@@ -13,8 +13,7 @@ from core.services import record_event
 from scoring.services import send_reminder_now, send_scheduled_reminders
 from scoring.tasks import send_review_reminders
 from tests.factories import UserFactory
-
-from .scoring_helpers import (
+from tests.review.scoring_helpers import (
     CLOSES,
     assign,
     make_entry,

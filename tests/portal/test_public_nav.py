@@ -7,9 +7,8 @@ import pytest
 from django.utils import timezone
 
 from tests.htmlparse import find_all
-
-from .conftest import url
-from .publication_fixtures import *  # noqa: F403 - the shared publication fixtures
+from tests.voting.conftest import url
+from tests.voting.publication_fixtures import *  # noqa: F403 - the shared publication fixtures
 
 pytestmark = pytest.mark.django_db
 

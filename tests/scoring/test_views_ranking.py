@@ -17,8 +17,7 @@ from review.models import Criterion
 from submissions.models import Nomination
 from tests.factories import UserFactory
 from tests.i18n_checks import assert_main_is_chinese, assert_main_is_english
-
-from .scoring_helpers import (
+from tests.review.scoring_helpers import (
     DURING,
     assign,
     criteria,

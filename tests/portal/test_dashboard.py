@@ -1,0 +1,88 @@
+"""The dashboard: what each role can do, the current stage and the collection window."""
+
+from datetime import UTC, datetime
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from submissions.stages import Stage
+from tests.accounts.conftest import url
+from tests.factories import EditionFactory, StageWindowFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edition():
+    edition = EditionFactory(is_current=True, name_en="2031 Selection", name_zh="2031年评选")
+    # 2031-03-01 00:00 UTC is 08:00 in Beijing.
+    StageWindowFactory(
+        edition=edition,
+        stage=Stage.COLLECTION,
+        opens_at=datetime(2031, 3, 1, tzinfo=UTC),
+        closes_at=datetime(2031, 5, 31, 15, 59, tzinfo=UTC),
+    )
+    return edition
+
+
+def with_totp(user):
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def test_a_nominator_sees_the_collection_window_in_beijing_time(client, edition, time_machine):
+    time_machine.move_to(datetime(2031, 3, 10, tzinfo=UTC))
+    client.force_login(UserFactory())
+
+    page = client.get(url("accounts:dashboard", "en")).content.decode()
+
+    assert "Nominations are collected from 2031-03-01 08:00 to 2031-05-31 23:59" in page
+    assert "Current stage: Collection of nominations, until 2031-05-31 23:59" in page
+    assert "/admin/" not in page
+
+
+def test_the_nominator_dashboard_reads_chinese(client, edition):
+    client.force_login(UserFactory())
+
+    page = client.get(url("accounts:dashboard", "zh-hans")).content.decode()
+
+    assert "技术征集时间为 2031-03-01 08:00 至 2031-05-31 23:59（北京时间，UTC+8）。" in page
+    assert "您的单位" in page
+
+
+def test_without_a_current_edition_the_dashboard_says_so(client):
+    client.force_login(UserFactory())
+
+    page = client.get(url("accounts:dashboard", "en")).content.decode()
+
+    assert "The collection window of the current edition has not been announced yet." in page
+
+
+def test_an_expert_sees_the_committee_work_to_come(client, edition, time_machine):
+    time_machine.move_to(datetime(2031, 3, 10, tzinfo=UTC))
+    client.force_login(with_totp(UserFactory(roles=["expert"])))
+
+    response = client.get(url("accounts:dashboard", "en"))
+    page = response.content.decode()
+
+    assert "Your committee work" in page
+    assert "the final-evaluation ballot, when the secretariat opens it." in page
+    assert "Current stage: Collection of nominations" in page
+    assert response.context["is_nominator"] is False
+    assert "/admin/" not in page
+
+
+def test_an_organiser_gets_the_admin_and_the_audit_trail(client):
+    client.force_login(with_totp(UserFactory(roles=["organiser"])))
+
+    page = client.get(url("accounts:dashboard", "en")).content.decode()
+
+    assert 'href="/en/admin/"' in page
+    assert 'href="/en/admin/core/auditevent/"' in page
+    assert "Your committee work" not in page
+
+
+def test_the_dashboard_asks_anonymous_visitors_to_sign_in(client):
+    response = client.get(url("accounts:dashboard", "en"))
+
+    assert response["Location"] == url("account_login", "en") + "?next=/en/me/"
