@@ -159,7 +159,6 @@ class _SizeLimitHandler(FileUploadHandler):
 
 
 @csrf_exempt  # checked by csrf_protect below, once the upload handler is in place
-@permission_required_or_404("submissions.see_nomination", fn=_visible_nomination)
 @require_POST
 def upload(request, code, kind):
     if kind not in Attachment.Kind.values:
@@ -168,11 +167,13 @@ def upload(request, code, kind):
     # hence the documented exempt-then-protect pattern.
     limiter = _SizeLimitHandler(request, upload_limits()[kind])
     request.upload_handlers.insert(0, limiter)
-    return _upload(request, code, kind, limiter)
+    return _upload(request, code=code, kind=kind, limiter=limiter)
 
 
+# The token first, as on every other page; then who may upload to this nomination.
 @csrf_protect
-def _upload(request, code, kind, limiter):
+@permission_required_or_404("submissions.see_nomination", fn=_visible_nomination)
+def _upload(request, *, code, kind, limiter):
     try:
         nomination = _editable_nomination(request)
     except _NotEditable as error:

@@ -7,8 +7,8 @@ import pytest
 
 from publication import services as publication
 from tests.factories import EditionFactory, UserFactory
+from tests.publication.test_objections import PDF
 from tests.voting.publication_fixtures import make_certified
-from tests.voting.test_objections import PDF
 from voting.models import Objection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

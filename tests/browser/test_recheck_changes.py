@@ -14,7 +14,7 @@ from django.utils import timezone
 from submissions import formal_check
 from submissions.materials import add_attachment
 from submissions.models import Category, Declaration, Nomination
-from submissions.services import make_declarations, submit_nomination, update_nomination
+from submissions.services import make_declarations, save_nomination, submit_nomination
 from submissions.stages import Stage
 from tests.browser.conftest import console_errors
 from tests.browser.test_every_page import AXE_TAGS, LAYOUT_PROBLEMS
@@ -85,12 +85,14 @@ def returned(settings, tmp_path):
 def resubmitted(returned):
     organiser, nominator, nomination, upload = returned
     current = Nomination.objects.get(pk=nomination.pk)
-    update_nomination(
+    save_nomination(
         nomination=current,
         actor=nominator,
-        expected_version=current.version,
-        title_en="Interface layer for solid-state cells, with its indicators",
-        indicators_zh="循环寿命 3000 次，容量保持率 92%，优于现有水平。" * 4,
+        data={
+            "version": current.version,
+            "title_en": "Interface layer for solid-state cells, with its indicators",
+            "indicators_zh": "循环寿命 3000 次，容量保持率 92%，优于现有水平。" * 4,
+        },
     )
     upload("technical_report", "technical-report-second-version-with-indicators.pdf", pages=2)
     submit_nomination(nomination=Nomination.objects.get(pk=nomination.pk), actor=nominator)

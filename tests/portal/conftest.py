@@ -2,7 +2,6 @@
 current edition, a category with finalists, a committee, and an organiser."""
 
 from tests.voting.conftest import (  # noqa: F401 - fixtures, found by name
-    _fast_passwords,
     _no_mfa,
     category,
     closes_at,
