@@ -12,8 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 
 from .completeness import maturity_warnings
-from .models import CONTENT_FIELD_LABELS, Category, Declaration, Direction, Nomination, Patent
-from .services import CONTENT_FIELD_NAMES, CONTENT_FIELDS
+from .models import (
+    CONTENT_FIELD_LABELS,
+    CONTENT_FIELD_NAMES,
+    Category,
+    Declaration,
+    Direction,
+    Nomination,
+    Patent,
+)
+from .services import CONTENT_FIELDS
 from .validators import (
     STATEMENT_MAX_CHARACTERS_ZH,
     STATEMENT_MAX_WORDS_EN,

@@ -318,7 +318,7 @@ class Nomination(TimeStampedModel):
         return f"{self.code} {self.title_en or self.title_zh}".strip()
 
 
-# Content a nominator may set through create_nomination / update_nomination, in the order the
+# Content a nominator may set through create_nomination / save_nomination, in the order the
 # form shows it (submissions.forms.NominationForm and the snapshot at a return use this list).
 CONTENT_FIELD_NAMES = (
     "category",
