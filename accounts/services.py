@@ -30,10 +30,6 @@ ORGANISATION_FIELDS = frozenset(
 class OrganisationRefused(Refused):
     """A refused profile change, with a message for the person who tried it (translated)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
 
 def save_organisation_profile(
     *, actor, organisation: Organisation | None = None, **fields

@@ -15,8 +15,8 @@ def csrf_failure(request, reason: str = ""):
 class Refused(Exception):
     """An action the rules refuse, with a message for the person who tried it, already in
     their language. Each app's error (NominationError, ReviewError, ScoringError, BallotError,
-    PublicationError, ArchiveError) subclasses it; a view catches Refused where it shows the
-    message."""
+    PublicationError, ArchiveError, OrganisationRefused) subclasses it; a view catches Refused
+    where it shows the message."""
 
     def __init__(self, message: str):
         super().__init__(message)

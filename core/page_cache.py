@@ -7,8 +7,8 @@ Who carries a session or messages cookie gets the page rendered as usual (their 
 messages), and so does every request but GET/HEAD. A response that sets a cookie, carries a
 CSRF token, or is not a 200, is never stored.
 
-The key holds the path (which holds the language prefix) and the state the public pages show:
-the state the public pages show, given by the function registered with `register_state`
+The key holds the path (which holds the language prefix) and the state the public pages show,
+given by the function registered with `register_state`
 (portal's: the current edition and its last change, and its publication: published, notice
 window). A publication or an edited edition therefore shows at once; what changes only with
 the clock (the stage of the calendar) shows within `seconds`. The one query that reads that

@@ -624,6 +624,12 @@ class NominationSnapshot(models.Model):
     def __str__(self):
         return f"{self.nomination_id} {self.taken_at:%Y-%m-%d %H:%M}"
 
+    def save(self, *args, **kwargs):
+        # Kept as taken: a trigger refuses an UPDATE on PostgreSQL; this holds on SQLite too.
+        if not self._state.adding:
+            raise ValueError("A snapshot at return is never changed.")
+        super().save(*args, **kwargs)
+
 
 class FormalCheck(models.Model):
     """The organiser's formal check of a submitted nomination: checklist and decision."""

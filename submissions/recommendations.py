@@ -44,7 +44,7 @@ def recommendations_of(expert):
             channel=Channel.EXPERT,
             recommendation__recommender_id=expert.user_id,
         )
-        .select_related("category", "direction", "organisation", "recommendation")
+        .select_related("edition", "category", "direction", "organisation", "recommendation")
         .order_by("category__code", "code")
     )
 

@@ -120,7 +120,6 @@ def edit_nomination(request, code: str, *, audience: Audience):
         request,
         audience.template,
         {
-            "audience": audience.name,
             "edition": nomination.edition,
             "form": forms.form,
             "formsets": forms.formsets,

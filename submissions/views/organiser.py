@@ -23,6 +23,7 @@ from .. import formal_check, snapshots
 from ..completeness import (
     TEXT_FIELDS,
     TEXT_LABELS,
+    maturity_messages,
     maturity_warnings,
     missing_items,
 )
@@ -288,14 +289,22 @@ def formalcheck_detail(request, code):
     )
 
 
-@permission_required_or_404("submissions.recommend_as_secretariat")
+def secretariat_nomination(request, code: str) -> Nomination:
+    """A secretariat recommendation of the current edition; any other channel is a 404 here
+    (nominators and experts edit theirs on their own pages)."""
+    return get_object_or_404(
+        Nomination.objects.filter(
+            edition=_current_edition(), channel=Channel.SECRETARIAT
+        ).select_related("edition", "category", "direction", "organisation"),
+        code=code,
+    )
+
+
+@permission_required_or_404("submissions.recommend_as_secretariat", fn=secretariat_nomination)
 @require_POST
 def secretariat_submit(request, code):
     """Submit a secretariat recommendation on the organisation's behalf, once complete."""
-    edition = _current_edition()
-    nomination = get_object_or_404(
-        Nomination.objects.filter(edition=edition, channel=Channel.SECRETARIAT), code=code
-    )
+    nomination = request.permitted_object
     try:
         submit_nomination(nomination=nomination, actor=request.user)
     except IncompleteNomination as error:
@@ -308,17 +317,6 @@ def secretariat_submit(request, code):
 
 
 # --- Secretariat recommendations ------------------------------------------------------------
-
-
-def secretariat_nomination(request, code: str) -> Nomination:
-    """A secretariat recommendation of the current edition; any other channel is a 404 here
-    (nominators and experts edit theirs on their own pages)."""
-    return get_object_or_404(
-        Nomination.objects.filter(
-            edition=_current_edition(), channel=Channel.SECRETARIAT
-        ).select_related("edition", "category", "direction", "organisation"),
-        code=code,
-    )
 
 
 @permission_required_or_404("submissions.recommend_as_secretariat")
@@ -366,6 +364,7 @@ def secretariat_nomination_create(request):
             "form": form,
             "formsets": formsets,
             "categories": list(Category.objects.filter(edition=edition)),
+            "maturity_messages": maturity_messages(),
         },
     )
 

@@ -17,7 +17,7 @@ from accounts.rules import acts_for_organisation
 from core.access import permission_required_or_404
 from core.errors import Refused
 
-from ..completeness import missing_items
+from ..completeness import maturity_messages, missing_items
 from ..forms import NominationForm, StatementForm, part_formsets, part_rows
 from ..models import Category
 from ..organiser_forms import SecretariatNominationForm
@@ -60,10 +60,6 @@ def expert_recommendations(request):
             "quota": EXPERT_QUOTA_PER_CATEGORY,
         },
     )
-
-
-def _statement_field_errors(statement: StatementForm) -> bool:
-    return statement.is_bound and not statement.is_valid()
 
 
 @permission_required_or_404("review.recommend_technology", fn=current_edition)
@@ -127,6 +123,7 @@ def expert_recommend(request):
             "statement": statement,
             "formsets": formsets,
             "categories": list(Category.objects.filter(edition=edition)),
+            "maturity_messages": maturity_messages(),
             "quota_left": quota_left(expert),
             "nomination": None,
         },
@@ -191,7 +188,7 @@ def invitation_accept(request, token):
             request,
             _("Before you accept the invitation, tell us about the organisation you act for."),
         )
-        return redirect(f"{_profile_url()}?next={request.path}")
+        return redirect(f"{reverse('submissions:organisation_profile')}?next={request.path}")
     categories = list(Category.objects.filter(edition=invitation.edition))
     error = None
     if request.method == "POST":
@@ -223,8 +220,3 @@ def invitation_accept(request, token):
         "submissions/invitation_accept.html",
         {"invitation": invitation, "categories": categories, "error": error},
     )
-
-
-def _profile_url() -> str:
-
-    return reverse("submissions:organisation_profile")
