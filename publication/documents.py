@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.storage import STORAGE_ERRORS
 from submissions.models import Edition, Nomination
 from submissions.states import NominationState
 from voting.models import Publication
@@ -36,8 +37,7 @@ def winners(edition: Edition):
 
 
 def _render(edition: Edition, publication: Publication, kind: str, code: str) -> bytes | None:
-    # Imported here: services imports this module's callers (tasks) at import time.
-    from . import services
+    from . import services  # services imports documents' caller (tasks): kept out of import time
 
     if kind == RESULTS_BOOK:
         return pdf.results_book_pdf(
@@ -66,7 +66,12 @@ def _store(edition: Edition, kind: str, code: str, content: bytes) -> PublicDocu
         document.sha256 = hashlib.sha256(content).hexdigest()
         document.rendered_at = timezone.now()
         document.file.save(f"{kind}.pdf", ContentFile(content), save=False)
-        document.save()
+        try:
+            document.save()
+        except IntegrityError:
+            # Another request stored the same document first: drop the file just written.
+            document.file.storage.delete(document.file.name)
+            raise
         if old_name and old_name != document.file.name:
             storage = document.file.storage
             transaction.on_commit(lambda: storage.delete(old_name))
@@ -102,8 +107,15 @@ def stored_document(edition: Edition, publication: Publication, kind: str, code:
     """The stored document, rendered and stored first if the row or its file is missing.
     None when there is no such document (a certificate of a nomination that did not win)."""
     document = PublicDocument.objects.filter(edition=edition, kind=kind, code=code).first()
-    if document is not None and document.file.storage.exists(document.file.name):
-        return document
+    if document is not None:
+        # Only a file in the edition's own folder is served: a row pointed elsewhere (from a
+        # shell) is treated as missing and rendered again, never a path to another file.
+        owned = document.file.name.startswith(f"public-documents/{edition.year}/")
+        try:
+            if owned and document.file.storage.exists(document.file.name):
+                return document
+        except STORAGE_ERRORS:
+            return document  # the store is down: serving it answers the 503 page
     try:
         return render_document(edition, publication, kind, code)
     except IntegrityError:

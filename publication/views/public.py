@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -91,6 +91,12 @@ def objection(request):
     return render(request, "publication/public_objection.html", context, status=status)
 
 
+HELD_FILE_GONE = gettext_lazy(
+    "The file you attached earlier is no longer kept (it expired, or the form was "
+    "sent from another browser session). Please attach it again."
+)
+
+
 def _file_from_form(request, form, *, edition, now):
     """Validate and file the objection; answer (objection or None, the held file, status).
 
@@ -104,13 +110,7 @@ def _file_from_form(request, form, *, edition, now):
     # Taken before any error is added: add_error drops the field from cleaned_data.
     upload = form.cleaned_data.get("file") if form.checked_file is not None else None
     if token and held is None:
-        form.add_error(
-            "file",
-            _(
-                "The file you attached earlier is no longer kept (it expired, or the form was "
-                "sent from another browser session). Please attach it again."
-            ),
-        )
+        form.add_error("file", HELD_FILE_GONE)
         valid = False
     if form.honeypot_filled():
         form.add_error(
@@ -134,7 +134,13 @@ def _file_from_form(request, form, *, edition, now):
     if upload is not None:
         file, file_name, content_type = upload, upload.name, form.checked_file.content_type
     elif held is not None:
-        file, file_name, content_type = held.file.open("rb"), held.file_name, held.content_type
+        try:
+            file = held.file.open("rb")
+        except (FileNotFoundError, *STORAGE_ERRORS):
+            # The held copy is gone (purged, or the store failed): ask for the file again.
+            form.add_error("file", HELD_FILE_GONE)
+            return None, None, status
+        file_name, content_type = held.file_name, held.content_type
     else:
         file, file_name, content_type = None, "", ""
     try:
