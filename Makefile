@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Python keeps the bytecode it compiles (the default), also where the environment says not to:
+# each test worker and each process a test starts would otherwise compile the portal and the
+# rewritten test modules again (seconds each). __pycache__ is ignored by git.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test serve lint typecheck format messages install clean backup restore check-storage
 
@@ -28,26 +32,17 @@ demo: install
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist; `auto`: one per CPU), each with a
 # PostgreSQL test database (test_<name>_gwN, from pytest-django) and a Redis database
-# (tests/xdist_redis.py) of its own. The browser and fault tests then run in one process: they
-# start Chromium, servers and whole PostgreSQL clusters and wait on them with time limits that a
-# second worker on a 2-core machine would eat into. Both runs print their slowest tests; the
-# exit status is the first failure's. PYTEST_ARGS runs just what it names, on the same workers
-# (`make test PYTEST_ARGS=tests/voting`; add `-n 0` for one process).
+# (tests/xdist_redis.py) of its own, in one run: the workers take tests one by one as they finish,
+# the longest (the browser tests, with Chromium) first (tests/conftest.py). The fault tests, which
+# start and break servers of their own and wait on them with time limits, go to one worker as a
+# group, one after the other (`--dist loadgroup`, tests/faults/processes.py), while the other
+# worker goes on with the rest. The run prints its slowest tests. PYTEST_ARGS runs just what it
+# names, on the same workers (`make test PYTEST_ARGS=tests/voting`; add `-n 0` for one process).
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest --durations=20
-SERIAL_TESTS := tests/browser tests/faults
 
 test: install
-ifeq ($(strip $(PYTEST_ARGS)),)
-	@status=0; \
-	echo "$(PYTEST) -n $(TEST_WORKERS) $(addprefix --ignore=,$(SERIAL_TESTS))"; \
-	$(PYTEST) -n $(TEST_WORKERS) $(addprefix --ignore=,$(SERIAL_TESTS)) || status=$$?; \
-	echo "$(PYTEST) $(SERIAL_TESTS)"; \
-	$(PYTEST) $(SERIAL_TESTS) || { rc=$$?; test $$status -ne 0 || status=$$rc; }; \
-	exit $$status
-else
-	$(PYTEST) -n $(TEST_WORKERS) $(PYTEST_ARGS)
-endif
+	$(PYTEST) -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -18,7 +18,9 @@ E-mails go to Django's in-memory backend and Celery runs eagerly (the confirmati
 of the submit), files to a temporary folder. The first run warms caches and is not counted.
 
     {"runs", "create_ms_p50", "submit_ms_p50", "total_ms_p50", "total_ms_p95",
-     "queries_create", "queries_submit", ...}
+     "queries_create", "queries_submit", "queries_per_request", ...}
+
+--show-queries prints the last run's SQL, request by request, to stderr.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wnevc .venv/bin/python \\
         benchmarks/nomination_submit.py [--runs 30]
@@ -166,42 +168,56 @@ def one_run(client, data, files, number: int) -> dict:
 
     user = nominator(number)
     client.force_login(user)
-    with CaptureQueriesContext(connection) as create_queries:
-        started = time.perf_counter()
-        response = client.post("/en/my/nominations/new/", data)
-        check(response.status_code == 302, response.status_code)
-        # The new nomination's number, from the redirect to its edit page: a query of the
-        # benchmark's own would be counted as the flow's.
-        code = response["Location"].rstrip("/").split("/")[-2]
-        for kind, (name, content) in files.items():
-            response = client.post(
+    requests: dict[str, list[str]] = {}
+
+    def counted(name, send):
+        # Each request's queries on their own: the issue bounds every request, not just a flow.
+        with CaptureQueriesContext(connection) as queries:
+            response = send()
+        requests[name] = [query["sql"] for query in queries.captured_queries]
+        return response
+
+    started = time.perf_counter()
+    response = counted("create", lambda: client.post("/en/my/nominations/new/", data))
+    check(response.status_code == 302, response.status_code)
+    # The new nomination's number, from the redirect to its edit page: a query of the
+    # benchmark's own would be counted as the flow's.
+    code = response["Location"].rstrip("/").split("/")[-2]
+    for kind, (name, content) in files.items():
+        response = counted(
+            f"upload {kind}",
+            lambda kind=kind, name=name, content=content: client.post(
                 f"/en/my/nominations/{code}/materials/{kind}/upload/",
                 {"file": SimpleUploadedFile(name, content, content_type="application/pdf")},
                 headers={"Accept": "application/json"},
-            )
-            check(response.status_code == 200 and response.json()["ok"], response.content[:300])
-        created = time.perf_counter()
-    with CaptureQueriesContext(connection) as submit_queries:
-        submit_started = time.perf_counter()
-        page = client.get(f"/en/my/nominations/{code}/submit/")
-        check(b'data-testid="complete"' in page.content, "the nomination is not complete")
-        response = client.post(f"/en/my/nominations/{code}/submit/")
-        check(response.status_code == 302, response.status_code)
-        submitted = time.perf_counter()
+            ),
+        )
+        check(response.status_code == 200 and response.json()["ok"], response.content[:300])
+    created = time.perf_counter()
+    submit_started = time.perf_counter()
+    page = counted("submit page", lambda: client.get(f"/en/my/nominations/{code}/submit/"))
+    check(b'data-testid="complete"' in page.content, "the nomination is not complete")
+    response = counted("submit", lambda: client.post(f"/en/my/nominations/{code}/submit/"))
+    check(response.status_code == 302, response.status_code)
+    submitted = time.perf_counter()
     state = Nomination.objects.values_list("state", flat=True).get(code=code)
     check(state == "submitted", state)
     client.logout()
     return {
         "create_ms": (created - started) * 1000,
         "submit_ms": (submitted - submit_started) * 1000,
-        "queries_create": len(create_queries),
-        "queries_submit": len(submit_queries),
+        "queries_create": sum(len(q) for n, q in requests.items() if not n.startswith("submit")),
+        "queries_submit": len(requests["submit page"]) + len(requests["submit"]),
+        "requests": requests,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument(
+        "--show-queries", action="store_true", help="print the last run's SQL per request to stderr"
+    )
     args = parser.parse_args()
 
     import django
@@ -250,6 +266,11 @@ def main() -> None:
 
         shutil.rmtree(media, ignore_errors=True)
 
+    if args.show_queries:
+        for name, queries in runs[-1]["requests"].items():
+            print(f"-- {name}: {len(queries)} queries", file=sys.stderr)
+            for sql in queries:
+                print("   ", sql[:220], file=sys.stderr)
     create = [r["create_ms"] for r in runs]
     submit = [r["submit_ms"] for r in runs]
     total = [c + s for c, s in zip(create, submit, strict=True)]
@@ -263,6 +284,9 @@ def main() -> None:
                 "total_ms_p95": round(percentile(total, 0.95), 1),
                 "queries_create": max(r["queries_create"] for r in runs),
                 "queries_submit": max(r["queries_submit"] for r in runs),
+                "queries_per_request": {
+                    name: max(len(r["requests"][name]) for r in runs) for name in runs[0]["requests"]
+                },
                 "database": connection.vendor,
                 "test_database": database,
                 "confirmation_emails": mails,

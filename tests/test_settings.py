@@ -6,8 +6,10 @@ Each shape is read in a fresh interpreter with a controlled environment, as a se
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from tests.django_subprocess import PRODUCTION, ROOT, python_json, run
+from wnevc.settings import env_bool
 
 REPORT = """
 from django.conf import settings
@@ -158,6 +160,8 @@ def test_production_responses_carry_the_security_headers():
 MFA_REPORT = "from django.conf import settings\nprint(json.dumps(settings.WNEVC_REQUIRE_MFA))"
 
 
+# Each word through the function the settings use, in this process; that the settings read
+# their variables through it, and that a refusal stops the start, in processes of their own.
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -172,18 +176,32 @@ MFA_REPORT = "from django.conf import settings\nprint(json.dumps(settings.WNEVC_
         ("", True),
     ],
 )
-def test_a_yes_no_variable_reads_the_words_it_knows(value, expected):
-    assert python_json(MFA_REPORT, WNEVC_REQUIRE_MFA=value) is expected
+def test_a_yes_no_variable_reads_the_words_it_knows(monkeypatch, value, expected):
+    monkeypatch.setenv("WNEVC_TEST_YES_NO", value)
+
+    assert env_bool("WNEVC_TEST_YES_NO", True) is expected
 
 
 @pytest.mark.parametrize("value", ["ture", "2", "enabled", "n"])
-def test_a_yes_no_variable_with_an_unknown_value_stops_the_start(value):
+def test_a_yes_no_variable_with_an_unknown_value_is_refused(monkeypatch, value):
     # Before, WNEVC_REQUIRE_MFA=ture read as "off": a typo switched MFA off without a word.
-    result = run(["-c", "import django; django.setup()"], WNEVC_REQUIRE_MFA=value)
+    monkeypatch.setenv("WNEVC_TEST_YES_NO", value)
+
+    with pytest.raises(ImproperlyConfigured, match=f"WNEVC_TEST_YES_NO={value!r} is not a yes/no"):
+        env_bool("WNEVC_TEST_YES_NO", True)
+
+
+def test_the_settings_read_mfa_as_a_yes_no_variable():
+    assert python_json(MFA_REPORT, WNEVC_REQUIRE_MFA="Off") is False
+    assert python_json(MFA_REPORT, WNEVC_REQUIRE_MFA="") is True
+
+
+def test_a_yes_no_variable_with_an_unknown_value_stops_the_start():
+    result = run(["-c", "import django; django.setup()"], WNEVC_REQUIRE_MFA="ture")
 
     assert result.returncode != 0
     assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
-    assert f"WNEVC_REQUIRE_MFA={value!r} is not a yes/no value" in result.stderr
+    assert "WNEVC_REQUIRE_MFA='ture' is not a yes/no value" in result.stderr
 
 
 def test_an_unknown_value_is_refused_for_every_yes_no_variable():
@@ -195,6 +213,7 @@ def test_an_unknown_value_is_refused_for_every_yes_no_variable():
 
 STORE = """
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 default_storage._setup()
 print(json.dumps({

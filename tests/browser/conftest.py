@@ -9,29 +9,40 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-# (factories, reading mail.outbox) are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-background-networking",
+    # Less work per page for a browser nobody watches: about a sixth of Chromium's CPU time in
+    # the every-page check (tests/browser/test_every_page.py), which shares 2 cores with the
+    # rest of the suite. None of them changes layout, colours or what axe-core finds.
+    "--disable-extensions",
+    "--mute-audio",
+    "--disable-software-rasterizer",
+    "--disable-smooth-scrolling",
+    "--disable-threaded-animation",
+    "--disable-threaded-scrolling",
+    "--disable-checker-imaging",
+    "--disable-partial-raster",
 ]
 SHOTS = Path(os.environ.get("WNEVC_SHOTS", "/tmp/wnevc/shots"))  # noqa: S108 - shared shots folder
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _live_server_serves_no_media():
-    """The settings have MEDIA_URL = None (private files are never served by URL), which
-    Django's live server cannot parse. An absolute URL on another host makes it serve no media
-    at all, which is what the settings mean."""
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server, started with a MEDIA_URL it can parse. The settings have
+    MEDIA_URL = None (private files are never served by URL), which the server reads once, as
+    it starts; an absolute URL on another host makes it serve no media at all, which is what the
+    settings mean. Only for that moment: the other tests of the worker keep MEDIA_URL = None."""
     from django.test import override_settings
+    from pytest_django.live_server_helper import LiveServer
 
     with override_settings(MEDIA_URL="https://media.invalid/"):
-        yield
+        server = LiveServer("localhost")
+    yield server
+    server.stop()
 
 
 # The CJK font the PDFs embed (vendored in core/fonts), for Chromium: a machine without
@@ -60,6 +71,11 @@ def browser(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     env = _fontconfig(tmp_path_factory.mktemp("fontconfig"))
+    # Playwright's sync API keeps an event loop running in this thread from here to the end of
+    # the worker's session, and Django then refuses ORM calls as if they came from async code:
+    # the factories, the tests' reads, and the other tests of the same xdist worker, which run
+    # after this one. The portal has no async code, so there is nothing for that check to find.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env

@@ -32,7 +32,7 @@ from django.test import Client
 from tests.browser.conftest import console_errors
 from tests.browser.every_page_world import fill_to_real_length, publish_earlier_edition
 from tests.hostile import test_idor
-from tests.hostile.test_idor import PERSONAS, PUBLIC, RULES, world  # noqa: F401 - the fixture
+from tests.hostile.test_idor import PUBLIC, RULES, build_world
 from tests.hostile.urlwalk import all_routes
 from tests.review.scoring_helpers import DURING
 
@@ -69,7 +69,7 @@ def _main_part(html: bytes) -> str:
     return CSRF_TOKEN.sub("", main)
 
 
-def _pages_of(world, persona, published_year: int) -> dict[str, str]:  # noqa: F811
+def _pages_of(world, persona, published_year: int) -> dict[str, str]:
     """The HTML pages a persona gets with a GET (answers 200), in English paths, each with
     its main part."""
     client = test_idor._client(world, persona)
@@ -101,8 +101,9 @@ def fast_passwords(settings):
 
 
 @pytest.fixture
-def walk(fast_passwords, world, settings):  # noqa: F811 - the fixture
+def walk(fast_passwords, settings):
     settings.WNEVC_REQUIRE_MFA = False
+    world = build_world()
     fill_to_real_length(world)
     world.published_year = publish_earlier_edition(
         world.users["organiser"], year=world.edition.year - 1
@@ -110,7 +111,7 @@ def walk(fast_passwords, world, settings):  # noqa: F811 - the fixture
     return world
 
 
-def _sign_in(context, world, persona, live_server):  # noqa: F811
+def _sign_in(context, world, persona, live_server):
     if persona == "anonymous":
         return
     client = Client()

@@ -29,6 +29,12 @@ VENV_BIN = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin"
 IN_CI = os.environ.get("CI") == "true"
 
 
+# Every fault test runs on one xdist worker, one after the other (`--dist loadgroup`): each
+# starts and breaks servers of its own and waits on them with time limits, and two of them at
+# once would share a 2-core machine's spare capacity. The other worker runs the rest meanwhile.
+FAULTS_ONE_AT_A_TIME = pytest.mark.xdist_group("faults")
+
+
 def missing(reason: str):
     """A tool this machine lacks: a skip on a developer's machine, a failure in CI."""
     if IN_CI:

@@ -15,9 +15,9 @@ from submissions.states import NominationState
 from tests.submissions.conftest import url
 
 from .conftest import celery_publishing_to
-from .processes import shared_database_url, wait_for
+from .processes import FAULTS_ONE_AT_A_TIME, shared_database_url, wait_for
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.faults, FAULTS_ONE_AT_A_TIME, pytest.mark.django_db(transaction=True)]
 
 
 def resilient_cache_at(redis_url: str) -> dict:

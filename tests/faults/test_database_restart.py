@@ -14,9 +14,9 @@ import pytest
 
 from tests.django_subprocess import run
 
-from .processes import Gunicorn, PostgresCluster
+from .processes import FAULTS_ONE_AT_A_TIME, Gunicorn, PostgresCluster
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, FAULTS_ONE_AT_A_TIME]
 
 EDITION_NAME = "2031 Fault Drill Selection"
 SEED = f"""

@@ -7,9 +7,13 @@ gunicorn of the same user, and the last one to start unlinks and takes over the 
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.django_subprocess import ROOT
 
-from .processes import Gunicorn, port_open
+from .processes import FAULTS_ONE_AT_A_TIME, Gunicorn, port_open
+
+pytestmark = [pytest.mark.faults, FAULTS_ONE_AT_A_TIME]
 
 
 def test_two_gunicorns_of_the_fault_tests_serve_side_by_side_without_the_shared_socket(

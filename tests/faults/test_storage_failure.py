@@ -11,12 +11,12 @@ from django.test import override_settings
 
 from core.models import AuditEvent
 from submissions.models import Attachment, Nomination
-from tests.faults.processes import free_port
+from tests.faults.processes import FAULTS_ONE_AT_A_TIME, free_port
 from tests.htmlparse import find_all, find_one
 from tests.submissions import samples
 from tests.submissions.conftest import url
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, FAULTS_ONE_AT_A_TIME]
 
 FAILING_STORES = [
     {"BACKEND": "tests.faults.storages.FullDiskStorage"},

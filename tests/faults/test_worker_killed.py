@@ -15,9 +15,9 @@ from core.tasks import deliver_email
 from tests.factories import StateChangeFactory
 
 from .conftest import celery_publishing_to
-from .processes import CeleryWorker, shared_database_url, wait_for
+from .processes import FAULTS_ONE_AT_A_TIME, CeleryWorker, shared_database_url, wait_for
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.faults, FAULTS_ONE_AT_A_TIME, pytest.mark.django_db(transaction=True)]
 
 
 def received_ids(worker: CeleryWorker) -> list[str]:
