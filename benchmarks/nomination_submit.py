@@ -285,7 +285,8 @@ def main() -> None:
                 "queries_create": max(r["queries_create"] for r in runs),
                 "queries_submit": max(r["queries_submit"] for r in runs),
                 "queries_per_request": {
-                    name: max(len(r["requests"][name]) for r in runs) for name in runs[0]["requests"]
+                    name: max(len(run["requests"][name]) for run in runs)
+                    for name in runs[0]["requests"]
                 },
                 "database": connection.vendor,
                 "test_database": database,
