@@ -28,6 +28,15 @@ CHROMIUM_ARGS = [
     "--disable-partial-raster",
 ]
 SHOTS = Path(os.environ.get("WNEVC_SHOTS", "/tmp/wnevc/shots"))  # noqa: S108 - shared shots folder
+# Screenshots are for a person to look at: WNEVC_SCREENSHOTS=1 takes them, into SHOTS. No check
+# reads them, and each full-page PNG costs Chromium a tenth of a second or more of CPU.
+SCREENSHOTS = os.environ.get("WNEVC_SCREENSHOTS") == "1"
+
+
+def snap(target, **options) -> None:
+    """`target.screenshot(**options)` (a page or a locator) when screenshots are asked for."""
+    if SCREENSHOTS:
+        target.screenshot(**options)
 
 
 @pytest.fixture(scope="session")

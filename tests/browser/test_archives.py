@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from archives.models import EditionArchive
 from core.models import AuditEvent
 from tests.accounts.conftest import totp_code
+from tests.browser.conftest import snap
 from tests.factories import (
     PASSWORD,
     AttachmentFactory,
@@ -71,9 +72,7 @@ def test_an_organiser_builds_and_downloads_the_archive_after_the_second_factor(
     page.wait_for_load_state()
     row = page.locator("[data-testid=archive-table] tbody tr").first
     assert "可下载" in row.inner_text()
-    page.screenshot(
-        path=str(shots("archives") / "browser-archives-zh-hans-390.png"), full_page=True
-    )
+    snap(page, path=str(shots("archives") / "browser-archives-zh-hans-390.png"), full_page=True)
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 

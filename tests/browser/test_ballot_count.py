@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import console_errors
+from tests.browser.conftest import console_errors, snap
 from tests.browser.test_conflicts import sign_in
 from tests.factories import UserFactory
 from tests.review.committee_helpers import committee_edition, url
@@ -57,7 +57,7 @@ def test_a_choice_beyond_the_quota_is_stopped_as_it_is_ticked_on_a_phone(
     assert page.locator("[data-testid=ballot-full]").inner_text() == (
         "您已选择 2 项，已达本轮上限：请先取消一项，再选择其他项。"
     )
-    page.screenshot(path=str(shots("phone") / "ballot_full_zh_390.png"), full_page=True)
+    snap(page, path=str(shots("phone") / "ballot_full_zh_390.png"), full_page=True)
 
     page.locator(f"#choice-{items[0].code}").uncheck()
     page.locator(f"#choice-{items[2].code}").check()

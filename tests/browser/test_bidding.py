@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from review.models import Bid
 from submissions.stages import Stage
+from tests.browser.conftest import snap
 from tests.factories import PASSWORD, StageWindowFactory
 from tests.review.scoring_helpers import make_entry, make_expert, preliminary_edition
 
@@ -52,5 +53,5 @@ def test_an_expert_bids_on_a_phone_and_the_choice_is_saved_at_once(browser, live
     ]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert errors == []
-    page.screenshot(path=str(shots("bidding") / "browser_bidding_phone.png"), full_page=True)
+    snap(page, path=str(shots("bidding") / "browser_bidding_phone.png"), full_page=True)
     context.close()

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from review.models import Assignment, Expert
+from tests.browser.conftest import snap
 from tests.factories import PASSWORD, UserFactory
 from tests.review.committee_helpers import committee_edition, direction, make_entry
 
@@ -57,7 +58,7 @@ def test_organiser_imports_the_committee_assigns_and_an_expert_accepts(page, sho
     )
     assert "“not-an-email” is not a valid e-mail address." in page.content()
     assert Expert.objects.count() == 0
-    page.screenshot(path=str(folder / "browser_import_preview.png"), full_page=True)
+    snap(page, path=str(folder / "browser_import_preview.png"), full_page=True)
 
     page.locator("[data-testid=confirm-import]").click()
     page.wait_for_load_state()
@@ -72,7 +73,7 @@ def test_organiser_imports_the_committee_assigns_and_an_expert_accepts(page, sho
     assert sorted(Assignment.objects.values_list("nomination__code", flat=True)) == [
         e.code for e in entries
     ]
-    page.screenshot(path=str(folder / "browser_assignment.png"), full_page=True)
+    snap(page, path=str(folder / "browser_assignment.png"), full_page=True)
 
     page.goto("/en/review/committee/")
     page.locator("[data-testid=invite-all]").click()

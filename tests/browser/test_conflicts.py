@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from review.models import Assignment, Conflict
 from review.services import add_conflict
+from tests.browser.conftest import snap
 from tests.factories import PASSWORD, UserFactory
 from tests.review.committee_helpers import committee_edition, make_entry, make_expert, url
 from tests.voting import tellers
@@ -49,7 +50,7 @@ def test_recording_a_conflict_of_an_assigned_pair_says_the_assignment_went(page,
     assert "Li Expert was assigned to 2031-CE-001: the assignment was removed" in page.content()
     assert (Assignment.objects.count(), Conflict.objects.get().reason) == (0, "Same laboratory")
     assert errors == []
-    page.screenshot(path=str(shots("conflicts") / "browser_conflict_removed.png"), full_page=True)
+    snap(page, path=str(shots("conflicts") / "browser_conflict_removed.png"), full_page=True)
 
 
 def test_the_round_page_flags_a_late_conflict_on_a_phone_in_chinese(browser, live_server, shots):
@@ -83,5 +84,5 @@ def test_the_round_page_flags_a_late_conflict_on_a_phone_in_chinese(browser, liv
     # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert errors == []
-    page.screenshot(path=str(shots("conflicts") / "browser_late_conflict.png"), full_page=True)
+    snap(page, path=str(shots("conflicts") / "browser_late_conflict.png"), full_page=True)
     context.close()

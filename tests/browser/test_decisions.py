@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.browser.conftest import snap
 from tests.factories import UserFactory
 from tests.voting import tellers
 from voting import services
@@ -54,7 +55,7 @@ def test_certifying_an_unfilled_place_asks_for_the_choice_and_opens_the_vacancy_
     secretariat.locator("input[name=unfilled][value=runoff]").check()
     secretariat.get_by_test_id("certify-form").get_by_role("button").click()
     secretariat.get_by_test_id("certified").wait_for()
-    secretariat.screenshot(path=str(shots("journeys") / "decisions-unfilled-zh.png"))
+    snap(secretariat, path=str(shots("journeys") / "decisions-unfilled-zh.png"))
     runoff_form = secretariat.get_by_test_id("vacancy-runoff-form")
     runoff_form.locator("input[name=closes_at]").fill(in_an_hour())
     for box in runoff_form.locator("input[name=tellers]").all()[:3]:

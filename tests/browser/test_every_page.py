@@ -29,7 +29,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 
-from tests.browser.conftest import console_errors
+from tests.browser.conftest import SCREENSHOTS, console_errors, snap
 from tests.browser.every_page_world import fill_to_real_length, publish_earlier_edition
 from tests.hostile import test_idor
 from tests.hostile.test_idor import PUBLIC, RULES, build_world
@@ -44,10 +44,8 @@ WALKED = ("anonymous", "nominator_a", "assigned_expert", "organiser")
 # Pages that are not the portal's own: Django's admin (its own templates and scripts).
 SKIPPED_PREFIXES = ("/en/admin/", "/healthz")
 WIDTHS = (390, 1280)
-# Screenshots of every page (slow): WNEVC_PAGE_SHOTS=1, for a person to look at.
-SCREENSHOTS = os.environ.get("WNEVC_PAGE_SHOTS") == "1"
 # Only the pages whose path contains one of these words (comma-separated), e.g. to look at a few:
-# WNEVC_PAGE_SHOTS=1 WNEVC_PAGE_PERSONAS=organiser WNEVC_PAGE_ONLY=ranking,committee
+# WNEVC_SCREENSHOTS=1 WNEVC_PAGE_PERSONAS=organiser WNEVC_PAGE_ONLY=ranking,committee
 ONLY = [word for word in os.environ.get("WNEVC_PAGE_ONLY", "").split(",") if word]
 # axe-core as axe-playwright-python bundles it (offline).
 AXE_SOURCE = Axe().axe_script
@@ -180,7 +178,7 @@ def test_every_page_of_every_persona_fits_a_phone_is_accessible_and_logs_no_erro
                             name = (
                                 f"{language}_{persona}_{width}_{path.strip('/').replace('/', '_')}"
                             )
-                            page.screenshot(path=str(folder / f"{name[:150]}.png"), full_page=True)
+                            snap(page, path=str(folder / f"{name[:150]}.png"), full_page=True)
                     if found:
                         failures[f"{persona} {path}"] = found
             context.close()

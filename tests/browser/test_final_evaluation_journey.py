@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from submissions.models import Nomination
+from tests.browser.conftest import snap
 from tests.factories import PASSWORD, CategoryFactory, OrganisationFactory, UserFactory
 from tests.voting.factories import ExpertFactory, finalist
 from voting.models import BallotRound, Publication, RoundState
@@ -234,7 +235,7 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
 
     # --- Three members vote, each in their own browser. -------------------------------------
     trackers = {letter: vote(members[letter], FIRST_ROUND[letter]) for letter in "ABC"}
-    members["A"].screenshot(path=str(folder / "final-01-tracker.png"), full_page=True)
+    snap(members["A"], path=str(folder / "final-01-tracker.png"), full_page=True)
     secretariat.reload()
     assert (
         secretariat.get_by_test_id("turnout")
@@ -250,7 +251,7 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
         "for 2 places left."
     )
     assert "Winners of this round:" not in result.inner_text()
-    secretariat.screenshot(path=str(folder / "final-02-runoff-proposal.png"), full_page=True)
+    snap(secretariat, path=str(folder / "final-02-runoff-proposal.png"), full_page=True)
     certify(secretariat)
     runoff_form = secretariat.get_by_test_id("runoff-form")
     runoff_form.locator("input[name=closes_at]").fill(in_an_hour())
@@ -270,7 +271,7 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
     assert "Winners of this round: 2031-CE-001, 2031-CE-002" in result.inner_text()
     assert secretariat.get_by_test_id("runoff-proposal").count() == 0
     certify(secretariat)
-    secretariat.screenshot(path=str(folder / "final-03-runoff-certified.png"), full_page=True)
+    snap(secretariat, path=str(folder / "final-03-runoff-certified.png"), full_page=True)
     first.refresh_from_db()
     runoff.refresh_from_db()
     assert (first.state, runoff.state) == (RoundState.CERTIFIED, RoundState.CERTIFIED)
@@ -297,7 +298,7 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
     proposed = public.get_by_test_id("notice-cutting_edge").inner_text()
     assert all(FINALISTS[code][1] in proposed for code in WINNERS)
     assert FINALISTS["2031-CE-003"][1] not in proposed
-    public.screenshot(path=str(folder / "final-04-notice-en.png"))
+    snap(public, path=str(folder / "final-04-notice-en.png"))
     assert nav_on_one_line(public)
 
     # --- The notice ends (the clock moves past its end); the secretariat publishes. ----------
@@ -317,14 +318,14 @@ def test_round_tie_runoff_certify_notice_publish_and_public_results(
         assert public.get_by_test_id("nav-results").inner_text() == "评选结果"
         winners_zh = public.locator("[data-testid=results-cutting_edge] .is-winner h3")
         assert winners_zh.all_inner_texts() == [FINALISTS[code][0] for code in WINNERS]
-        public.screenshot(path=str(folder / "final-05-results-zh.png"), full_page=True)
+        snap(public, path=str(folder / "final-05-results-zh.png"), full_page=True)
 
         public.goto(f"/en/results/{YEAR}/")
         winners_en = public.locator("[data-testid=results-cutting_edge] .is-winner h3")
         assert winners_en.all_inner_texts() == [FINALISTS[code][1] for code in WINNERS]
         assert public.get_by_test_id("nav-results").inner_text() == "Results"
         assert nav_on_one_line(public)
-        public.screenshot(path=str(folder / "final-06-results-en.png"), full_page=True)
+        snap(public, path=str(folder / "final-06-results-en.png"), full_page=True)
 
         # --- The open data and the bulletin. -------------------------------------------------
         results = public.request.get(f"/results/{YEAR}.json").json()

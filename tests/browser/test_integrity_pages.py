@@ -1,10 +1,10 @@
-"""The pages of issue 9 on a phone and on a desk, in both languages (screenshots under
-WNEVC_SHOTS/integrity/): the teller's secret, the count with an error, an organiser's round in
-each state (open with tellers and a late conflict, awaiting the count, voided before the count,
-closed with an unfilled place, the vacancy run-off form), the publication dashboard with an
-upheld objection awaiting its consequence, the objection's page, the public notice and results
-with a removal and a vacancy, the shortlist acknowledgement on the ranking page, and the admin
-as an organiser.
+"""The pages of issue 9 on a phone and on a desk, in both languages (screenshots, with
+WNEVC_SCREENSHOTS=1, under WNEVC_SHOTS/integrity/): the teller's secret, the count with an
+error, an organiser's round in each state (open with tellers and a late conflict, awaiting the
+count, voided before the count, closed with an unfilled place, the vacancy run-off form), the
+publication dashboard with an upheld objection awaiting its consequence, the objection's page,
+the public notice and results with a removal and a vacancy, the shortlist acknowledgement on
+the ranking page, and the admin as an organiser.
 
 Each page, at 390 px, must be no wider than the screen (no sideways scrolling)."""
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from publication import services as publication
 from review.services import add_conflict
 from submissions.models import Nomination
+from tests.browser.conftest import snap
 from tests.factories import CategoryFactory, UserFactory
 from tests.review.scoring_helpers import assign, make_entry, make_expert, preliminary_edition
 from tests.voting import tellers
@@ -47,10 +48,7 @@ class Shooter:
     def shoot(self, page, name: str, language: str) -> None:
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
-            page.wait_for_timeout(100)
-            page.screenshot(
-                path=str(self.folder / f"{name}-{language}-{width}.png"), full_page=True
-            )
+            snap(page, path=str(self.folder / f"{name}-{language}-{width}.png"), full_page=True)
             scroll = page.evaluate("document.documentElement.scrollWidth")
             if scroll > width:
                 self.too_wide.append(f"{name} ({language}) at {width} px: {scroll} px wide")

@@ -4,6 +4,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from tests.accounts.conftest import totp_code
+from tests.browser.conftest import snap
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ def test_an_expert_sets_up_totp_on_first_sign_in(page, live_server, shots):
     assert page.get_by_text("专家和组织方账户登录时须进行第二步验证。", exact=False).is_visible()
     qr = page.get_by_test_id("totp-qr")
     assert qr.evaluate("image => image.complete && image.naturalWidth > 0")
-    page.screenshot(path=str(shots("accounts") / "browser-totp-setup-zh-hans.png"), full_page=True)
+    snap(page, path=str(shots("accounts") / "browser-totp-setup-zh-hans.png"), full_page=True)
 
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("验证码").fill(totp_code(secret))

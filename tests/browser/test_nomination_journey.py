@@ -18,6 +18,7 @@ from accounts.models import User
 from submissions.models import Attachment, Category, FormalCheck, Nomination
 from submissions.stages import Stage
 from submissions.states import Channel, NominationState
+from tests.browser.conftest import snap
 from tests.factories import (
     PASSWORD,
     CategoryFactory,
@@ -236,8 +237,9 @@ def test_sign_up_nominate_upload_submit_return_correct_and_eligible(
     upload = page.get_by_test_id("upload-technical_report")
     upload.get_by_role("progressbar").wait_for()
     upload.locator(".js-upload-progress-text").filter(has_text="Uploading…").wait_for()
-    page.locator("#material-technical_report").screenshot(
-        path=str(folder / "journey-01-report-uploading.png")
+    snap(
+        page.locator("#material-technical_report"),
+        path=str(folder / "journey-01-report-uploading.png"),
     )
     page.get_by_test_id("material-technical_report").get_by_role(
         "link", name="technical-report.pdf"
@@ -265,7 +267,7 @@ def test_sign_up_nominate_upload_submit_return_correct_and_eligible(
     )
     assert badge(page) == "Submitted"
     assert timeline(page)[-1] == "submitted"
-    page.screenshot(path=str(folder / "journey-02-submitted.png"), full_page=True)
+    snap(page, path=str(folder / "journey-02-submitted.png"), full_page=True)
 
     # --- The secretariat returns it for correction, with a reason and a deadline. -----------
     deadline = timezone.localtime(timezone.now() + timedelta(days=7)).replace(
@@ -283,7 +285,7 @@ def test_sign_up_nominate_upload_submit_return_correct_and_eligible(
     assert f"{code}: Returned for correction. The nominator is told by e-mail." in alerts(
         secretariat
     )
-    secretariat.screenshot(path=str(folder / "journey-03-returned-queue.png"), full_page=True)
+    snap(secretariat, path=str(folder / "journey-03-returned-queue.png"), full_page=True)
 
     # --- The nominator reads why, corrects the text and submits again. ----------------------
     page.reload()
@@ -296,7 +298,7 @@ def test_sign_up_nominate_upload_submit_return_correct_and_eligible(
     ]
     assert timeline(page)[-2:] == ["submitted", "returned"]
     assert page.get_by_test_id("timeline-item").last.inner_text().endswith(REASON)
-    page.screenshot(path=str(folder / "journey-04-returned-nominator.png"), full_page=True)
+    snap(page, path=str(folder / "journey-04-returned-nominator.png"), full_page=True)
 
     page.get_by_role("link", name="Edit", exact=True).click()
     page.wait_for_url(f"{live_server.url}/en/my/nominations/{code}/edit/")
@@ -321,7 +323,7 @@ def test_sign_up_nominate_upload_submit_return_correct_and_eligible(
     page.reload()
     assert badge(page) == "Eligible"
     assert timeline(page) == ["draft", "submitted", "returned", "submitted", "eligible"]
-    page.screenshot(path=str(folder / "journey-05-eligible.png"), full_page=True)
+    snap(page, path=str(folder / "journey-05-eligible.png"), full_page=True)
     # Each change was e-mailed to the nominator, in English (the account's language).
     assert [m.subject for m in mail.outbox if m.to == [EMAIL]][1:] == [
         f"WNEVC nomination {code}: {state}"

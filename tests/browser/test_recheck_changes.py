@@ -16,7 +16,7 @@ from submissions.materials import add_attachment
 from submissions.models import Category, Declaration, Nomination
 from submissions.services import make_declarations, save_nomination, submit_nomination
 from submissions.stages import Stage
-from tests.browser.conftest import console_errors
+from tests.browser.conftest import console_errors, snap
 from tests.browser.test_every_page import AXE_TAGS, LAYOUT_PROBLEMS
 from tests.factories import (
     CategoryFactory,
@@ -125,7 +125,7 @@ def test_changes_since_the_return_fit_a_phone(browser, live_server, resubmitted,
     violations = Axe().run(page, options={"runOnly": AXE_TAGS}).response["violations"]
     assert [v["id"] for v in violations] == []
     assert errors == []
-    section.screenshot(path=str(shots("recheck") / f"changes_{language}_390.png"))
+    snap(section, path=str(shots("recheck") / f"changes_{language}_390.png"))
     context.close()
 
 
@@ -142,9 +142,9 @@ def test_correction_deadline_fits_a_phone(browser, live_server, returned, langua
     violations = Axe().run(page, options={"runOnly": AXE_TAGS}).response["violations"]
     assert [v["id"] for v in violations] == []
     assert errors == []
-    page.screenshot(path=str(shots("recheck") / f"deadline_{language}_390.png"))
+    snap(page, path=str(shots("recheck") / f"deadline_{language}_390.png"))
     page.goto(f"/{language}/my/nominations/")
     page.wait_for_load_state("load")
     assert page.evaluate(LAYOUT_PROBLEMS) == []
-    page.screenshot(path=str(shots("recheck") / f"list_{language}_390.png"), full_page=True)
+    snap(page, path=str(shots("recheck") / f"list_{language}_390.png"), full_page=True)
     context.close()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from review.models import Review
 from submissions.models import Nomination
+from tests.browser.conftest import snap
 from tests.factories import PASSWORD, UserFactory
 from tests.review.scoring_helpers import assign, make_entry, make_expert, preliminary_edition
 
@@ -60,7 +61,7 @@ def test_an_expert_scores_two_entries_and_the_secretariat_confirms_the_finalists
     page.goto("/en/review/")
     assert page.locator("[data-testid=assignment-row]").count() == 2
     score_entry(page, first.code, 8)
-    page.screenshot(path=str(folder / "browser_entry_submitted.png"), full_page=True)
+    snap(page, path=str(folder / "browser_entry_submitted.png"), full_page=True)
     assert "is submitted" in page.locator("#main .alert-success").inner_text()
     score_entry(page, second.code, 6)
     page.goto("/en/review/")
@@ -75,7 +76,7 @@ def test_an_expert_scores_two_entries_and_the_secretariat_confirms_the_finalists
     assert rows.nth(0).get_attribute("data-code") == first.code
     assert rows.nth(0).locator("[data-testid=mean]").inner_text() == "8.00"
     assert rows.nth(1).locator("[data-testid=mean]").inner_text() == "6.00"
-    page.screenshot(path=str(folder / "browser_ranking.png"), full_page=True)
+    snap(page, path=str(folder / "browser_ranking.png"), full_page=True)
 
     # The review window is still open: the page says so and asks for an acknowledgement.
     section = page.locator("[data-testid=category-cutting_edge]")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from submissions.models import Category
 from submissions.recommendations import create_secretariat_nomination
 from submissions.stages import Stage
+from tests.browser.conftest import snap
 from tests.factories import (
     PASSWORD,
     CategoryFactory,
@@ -72,6 +73,4 @@ def test_organiser_edits_and_the_page_autosaves(page, recommendation, shots, lan
     nomination.refresh_from_db()
     assert nomination.summary_en == "Hydrogen bound to a carrier liquid at ambient pressure."
     assert nomination.version == 2
-    page.screenshot(
-        path=str(shots("journeys") / f"secretariat-edit-{language}.png"), full_page=False
-    )
+    snap(page, path=str(shots("journeys") / f"secretariat-edit-{language}.png"), full_page=False)

@@ -3,6 +3,7 @@ language; an organiser finds no way in the admin to roles, second factors or pas
 
 import pytest
 
+from tests.browser.conftest import snap
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +35,7 @@ def test_wrong_passwords_from_one_address_end_on_the_429_page(page, live_server,
 
     assert page.locator("h1").inner_text() == "尝试次数过多"
     assert page.get_by_role("link", name="重置密码").is_visible()
-    page.screenshot(path=str(shots("accounts") / "browser-signin-429-zh-hans.png"), full_page=True)
+    snap(page, path=str(shots("accounts") / "browser-signin-429-zh-hans.png"), full_page=True)
 
 
 def test_an_organiser_finds_no_roles_second_factors_or_passwords_in_the_admin(

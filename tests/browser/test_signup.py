@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
+from tests.browser.conftest import snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,4 +48,4 @@ def test_switch_language_sign_up_confirm_and_land_on_the_dashboard(page, live_se
     assert page.get_by_text("Welcome, Chen Jing.").is_visible()
     user = User.objects.get(email="chen.jing@battery-lab.example.cn")
     assert (user.full_name, user.preferred_language) == ("Chen Jing", "en")
-    page.screenshot(path=str(shots("accounts") / "browser-signup-dashboard-en.png"), full_page=True)
+    snap(page, path=str(shots("accounts") / "browser-signup-dashboard-en.png"), full_page=True)

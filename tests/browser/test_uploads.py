@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from submissions.models import Attachment
 from submissions.stages import Stage
+from tests.browser.conftest import snap
 from tests.factories import (
     PASSWORD,
     CategoryFactory,
@@ -99,8 +100,8 @@ def test_refused_and_accepted_uploads_keep_what_was_typed(
     assert title.input_value() == "A title typed but not saved yet"
     assert Attachment.objects.count() == 0
     assert not media.exists() or not any(media.rglob("*.*"))
-    page.locator("#attachments").screenshot(
-        path=str(shots("uploads") / f"browser-refused-{language}.png")
+    snap(
+        page.locator("#attachments"), path=str(shots("uploads") / f"browser-refused-{language}.png")
     )
 
     page.locator("#file-technical_report").set_input_files(str(good))
@@ -120,8 +121,9 @@ def test_refused_and_accepted_uploads_keep_what_was_typed(
     status = page.locator("#attachments .js-upload-status")
     assert status.is_visible()
     assert "technical-report.pdf" in status.inner_text()
-    page.locator("#attachments").screenshot(
-        path=str(shots("uploads") / f"browser-accepted-{language}.png")
+    snap(
+        page.locator("#attachments"),
+        path=str(shots("uploads") / f"browser-accepted-{language}.png"),
     )
 
 
@@ -151,9 +153,7 @@ def test_a_large_upload_shows_its_progress(page, media, draft, tmp_path, shots):
     bar.wait_for()
     label = page.get_by_test_id("upload-video").locator(".js-upload-progress-text")
     label.filter(has_text="正在上传").wait_for()
-    page.locator("#material-video").screenshot(
-        path=str(shots("uploads") / "browser-progress-zh.png")
-    )
+    snap(page.locator("#material-video"), path=str(shots("uploads") / "browser-progress-zh.png"))
     page.get_by_test_id("material-video").get_by_role("link", name="demo.mp4").wait_for(
         timeout=60_000
     )

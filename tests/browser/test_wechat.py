@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import console_errors
+from tests.browser.conftest import console_errors, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +31,6 @@ def test_the_wechat_notice_shows_in_wechat_only(browser, live_server, user_agent
     if shown:
         assert "微信内置浏览器" in notice.inner_text()
         assert "在浏览器打开" in notice.inner_text()
-        page.screenshot(path=str(shots("phone") / "wechat_notice_zh_390.png"))
+        snap(page, path=str(shots("phone") / "wechat_notice_zh_390.png"))
     assert errors == []
     context.close()
