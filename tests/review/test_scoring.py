@@ -54,7 +54,8 @@ def test_calibration_recovers_planted_reviewer_offsets(seed):
     recovered = np.array([fitted_offsets[x] for x in range(len(offsets))])
     assert np.abs(recovered - offsets).max() < 0.15
     fitted = np.array([fitted_quality[e] for e in range(len(quality))])
-    raw = np.array([aggregate(reviews)[e].mean for e in range(len(quality))])
+    scores = aggregate(reviews)
+    raw = np.array([scores[e].mean for e in range(len(quality))])
     # Calibrated scores sit closer to the truth than raw means do.
     assert np.abs(fitted - quality).mean() < np.abs(raw - quality).mean()
 
