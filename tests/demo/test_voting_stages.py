@@ -11,6 +11,7 @@ from django.core.management import call_command
 from core.models import OutboundEmail, OutboxMessage
 from submissions.models import Nomination
 from submissions.tasks import send_state_change_notice
+from tests.demo.conftest import seeded_once
 from voting import sealing
 from voting.models import BallotCast, BallotRound, Publication
 
@@ -21,9 +22,14 @@ def seed(*args):
     call_command("seed_demo", "--year", "2030", *args, stdout=StringIO())
 
 
-def test_voting_stage_has_an_open_round_per_category_with_some_ballots():
-    seed("--stage", "voting")
+@pytest.fixture(scope="module")
+def voting_stage(django_db_setup, django_db_blocker):
+    """The voting stage, seeded once with DEBUG on (the teller secrets printed)."""
+    with seeded_once(django_db_blocker, "--year", "2030", "--stage", "voting", DEBUG=True) as out:
+        yield out
 
+
+def test_voting_stage_has_an_open_round_per_category_with_some_ballots(voting_stage):
     rounds = list(BallotRound.objects.filter(edition__year=2030).order_by("category__code"))
     assert [(r.category.code, r.state) for r in rounds] == [
         ("cutting_edge", "open"),
@@ -34,7 +40,7 @@ def test_voting_stage_has_an_open_round_per_category_with_some_ballots():
     assert not Publication.objects.exists()
 
 
-def test_published_stage_has_eight_and_eight_winners_that_recount(capsys):
+def test_published_stage_has_eight_and_eight_winners_that_recount():
     seed("--stage", "published")
 
     winners = Nomination.objects.filter(edition__year=2030, state="winner")
@@ -58,10 +64,8 @@ def _seed_output(*args) -> str:
     return out.getvalue()
 
 
-def test_voting_stage_names_demo_tellers_and_prints_their_secrets_with_debug(settings):
-    settings.DEBUG = True
-
-    output = _seed_output("--stage", "voting")
+def test_voting_stage_names_demo_tellers_and_prints_their_secrets_with_debug(voting_stage):
+    output = voting_stage
 
     round = BallotRound.objects.filter(edition__year=2030).order_by("category__code").first()
     emails = [rt.teller.user.email for rt in round.tellers.order_by("position")]
@@ -90,7 +94,8 @@ def test_seeding_creates_no_outgoing_email_but_a_later_action_still_does(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     # The published stage passes every nomination through submission, checks and publication,
-    # each of which notifies the nominator through the real services.
+    # each of which notifies the nominator through the real services. Seeded here, not shared:
+    # the mail outbox must see the seeding itself.
     seed("--stage", "published")
 
     assert OutboundEmail.objects.count() == 0
