@@ -60,10 +60,6 @@ DRAFT_EVERY = 12
 RETURN_EVERY = 9
 INELIGIBLE_EVERY = 25
 CORRECTION_DAYS = 7
-FORM_HEADING = (
-    "全球新能源汽车前沿及创新技术推荐表",
-    "Recommendation form: Global NEVs Cutting-edge & Innovative Technologies",
-)
 
 
 @dataclass(frozen=True)

@@ -136,12 +136,6 @@ def text_of(entries: list[EntryRow], experts: list[ExpertRow]) -> tuple[np.ndarr
     return np.zeros(shape, dtype=np.float32), np.zeros(shape, dtype=bool)
 
 
-def affinity_matrix(
-    entries: list[EntryRow], experts: list[ExpertRow], weights: Weights = DEFAULT_WEIGHTS
-) -> np.ndarray:
-    return affinity_parts(entries, experts).combined(weights)
-
-
 def default_loads(entries: int, experts: int, per_entry: int) -> tuple[int, int]:
     """Loads balanced within one; with no experts, bounds that make the problem say so."""
     if experts == 0:

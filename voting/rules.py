@@ -9,9 +9,9 @@ import rules
 from accounts.rules import is_expert, is_organiser
 from review.rules import is_committee_member
 
-from .models import BallotCast, RoundState, RoundTeller, RoundVoter
+from .models import RoundState, RoundTeller, RoundVoter
 
-__all__ = ["has_voted", "is_organiser", "is_round_teller", "is_round_voter", "may_see_result"]
+__all__ = ["is_organiser", "is_round_teller", "is_round_voter", "may_see_result"]
 
 COUNTED_STATES = (RoundState.CLOSED, RoundState.VOID, RoundState.CERTIFIED)
 
@@ -30,13 +30,6 @@ def is_round_teller(user, round) -> bool:
     if round is None or not getattr(user, "is_authenticated", False):
         return False
     return RoundTeller.objects.filter(round=round, teller__user=user).exists()
-
-
-@rules.predicate
-def has_voted(user, round) -> bool:
-    if round is None or not getattr(user, "is_authenticated", False):
-        return False
-    return BallotCast.objects.filter(round=round, voter__user=user).exists()
 
 
 @rules.predicate
