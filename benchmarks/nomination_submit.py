@@ -162,25 +162,34 @@ def form_data(edition) -> dict:
     return data
 
 
-# [start, end) positions in connection.queries_log of the queries run inside eager tasks.
-TASK_SPANS: list[tuple[int, int]] = []
-_task_depth = [0, 0]  # open tasks, where the outermost began
+class EagerTasks:
+    """Where in `connection.queries_log` the eagerly run tasks' queries are: [start, end) of
+    each outermost task (a task may queue and so run another inside it)."""
+
+    def __init__(self):
+        self.spans: list[tuple[int, int]] = []
+        self._open = 0
+        self._began = 0
+
+    def started(self, **_signal):
+        from django.db import connection
+
+        if self._open == 0:
+            self._began = len(connection.queries_log)
+        self._open += 1
+
+    def finished(self, **_signal):
+        from django.db import connection
+
+        self._open -= 1
+        if self._open == 0:
+            self.spans.append((self._began, len(connection.queries_log)))
+
+    def ran(self, position: int) -> bool:
+        return any(begin <= position < end for begin, end in self.spans)
 
 
-def _task_started(**_kwargs):
-    from django.db import connection
-
-    if _task_depth[0] == 0:
-        _task_depth[1] = len(connection.queries_log)
-    _task_depth[0] += 1
-
-
-def _task_finished(**_kwargs):
-    from django.db import connection
-
-    _task_depth[0] -= 1
-    if _task_depth[0] == 0:
-        TASK_SPANS.append((_task_depth[1], len(connection.queries_log)))
+TASKS = EagerTasks()
 
 
 def one_run(client, data, files, number: int) -> dict:
@@ -198,14 +207,11 @@ def one_run(client, data, files, number: int) -> dict:
         # Each request's queries on their own: the issue bounds every request, not just a flow.
         # The tasks a request queues run inside it here (eagerly); in production a worker runs
         # them, so their queries are counted apart ("<request> tasks").
-        TASK_SPANS.clear()
+        TASKS.spans.clear()
         with CaptureQueriesContext(connection) as queries:
             response = send()
         start = queries.initial_queries
-        in_task = [
-            any(begin <= start + i < end for begin, end in TASK_SPANS)
-            for i in range(len(queries.captured_queries))
-        ]
+        in_task = [TASKS.ran(start + i) for i in range(len(queries.captured_queries))]
         sql = [query["sql"] for query in queries.captured_queries]
         requests[name] = [q for q, task in zip(sql, in_task, strict=True) if not task]
         if any(in_task):
@@ -275,8 +281,8 @@ def main() -> None:
         f"bench_nomination_submit_{os.getpid()}"
     )
     setup_test_environment()
-    task_prerun.connect(_task_started)
-    task_postrun.connect(_task_finished)
+    task_prerun.connect(TASKS.started, weak=False)
+    task_postrun.connect(TASKS.finished, weak=False)
     old_name = connection.settings_dict["NAME"]
     database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     media = tempfile.mkdtemp(prefix="bench-nomination-")

@@ -1,9 +1,11 @@
 import importlib
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.conf import global_settings
 from django.core.cache import cache
+from django.db import transaction
 from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -127,37 +129,49 @@ def _audit_trail_emptied_on_sqlite(request):
         cursor.execute(append_only.SQLITE_DELETE_TRIGGER)
 
 
-def _empty_tables_by_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+# Made by post_migrate from the code, the same after every flush.
+KEPT_BY_FLUSH = {"django_content_type", "auth_permission"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_deletes_rows():
     """Django empties every table after a transactional test (`flush`) with one TRUNCATE of all
     sixty, which on PostgreSQL makes new files for each and takes 0.3 to 0.6 s; the few rows a
     test leaves are deleted in about 20 ms. As the database's owner, with the triggers off for
     this one transaction (`session_replication_role`), so neither the foreign keys' order nor the
     audit trail's append-only trigger stands in the way, as none does for TRUNCATE. The content
     types and permissions stay: the flush's post_migrate would only make the same rows again."""
-    if reset_sequences or not tables:
-        return _TRUNCATE_ALL(
-            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-        )
-    return [
-        "SET LOCAL session_replication_role = replica;",
-        # Table names from Django's introspection, quoted.
-        *(f"DELETE FROM {self.quote_name(table)};" for table in tables if table not in KEPT),  # noqa: S608
-    ]
-
-
-# Made by post_migrate from the code, the same after every flush.
-KEPT = {"django_content_type", "auth_permission"}
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _flush_deletes_rows():
     from django.db.backends.postgresql.operations import DatabaseOperations
 
-    global _TRUNCATE_ALL
-    _TRUNCATE_ALL = DatabaseOperations.sql_flush
+    truncate_all = DatabaseOperations.sql_flush
+
+    def delete_rows(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate_all(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        # Table names from Django's introspection, quoted.
+        deletes = [
+            f"DELETE FROM {self.quote_name(table)};"  # noqa: S608
+            for table in tables
+            if table not in KEPT_BY_FLUSH
+        ]
+        return ["SET LOCAL session_replication_role = replica;", *deletes]
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(DatabaseOperations, "sql_flush", _empty_tables_by_delete)
+        patch.setattr(DatabaseOperations, "sql_flush", delete_rows)
         yield
+
+
+@contextmanager
+def rolled_back_at_the_end(django_db_blocker):
+    """A transaction that a class- or module-scoped fixture holds open across its tests, for
+    data several tests only read (built once inside it): each test's own transaction is a
+    savepoint inside, so what a test changes is gone for the next, and the whole rolls back
+    when the fixture ends."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 # The suite runs on pytest-xdist workers that take tests one by one as they finish (`--dist

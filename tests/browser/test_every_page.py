@@ -29,7 +29,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 
-from tests.browser.conftest import SCREENSHOTS, console_errors, snap
+from tests.browser.conftest import SCREENSHOTS, console_errors
 from tests.browser.every_page_world import fill_to_real_length, publish_earlier_edition
 from tests.hostile import test_idor
 from tests.hostile.test_idor import PUBLIC, RULES, build_world
@@ -92,14 +92,7 @@ def _pages_of(world, persona, published_year: int) -> dict[str, str]:
 
 
 @pytest.fixture
-def fast_passwords(settings):
-    # Some 60 people are made and every one signs in with force_login: hashing each factory
-    # password with PBKDF2's million rounds would take most of a minute.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def walk(fast_passwords, settings):
+def walk(settings):
     settings.WNEVC_REQUIRE_MFA = False
     world = build_world()
     fill_to_real_length(world)
@@ -178,7 +171,7 @@ def test_every_page_of_every_persona_fits_a_phone_is_accessible_and_logs_no_erro
                             name = (
                                 f"{language}_{persona}_{width}_{path.strip('/').replace('/', '_')}"
                             )
-                            snap(page, path=str(folder / f"{name[:150]}.png"), full_page=True)
+                            page.screenshot(path=str(folder / f"{name[:150]}.png"), full_page=True)
                     if found:
                         failures[f"{persona} {path}"] = found
             context.close()

@@ -13,14 +13,13 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from archives.models import EditionArchive
 from review.models import AssignmentRun, Conflict
 from submissions.models import Attachment, Recommendation
-from tests.conftest import FAST_PASSWORD_HASHERS
+from tests.conftest import FAST_PASSWORD_HASHERS, rolled_back_at_the_end
 from tests.factories import AttachmentFactory, OrganisationFactory, UserFactory
 from tests.hostile.payloads import close_file
 from tests.hostile.urlwalk import all_routes
@@ -179,10 +178,9 @@ def _media_root(settings, _world_files):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, _world_files):
-    """The world, built once for the module's 150-odd tests (0.15 s each time otherwise), in
-    a transaction of the module's own: each test's changes roll back to it (its own transaction
-    is a savepoint inside), and it rolls back with the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The world, built once for the module's 150-odd tests (0.15 s each time otherwise);
+    each test's changes roll back (tests.conftest.rolled_back_at_the_end)."""
+    with rolled_back_at_the_end(django_db_blocker):
         with (
             time_machine.travel(DURING, tick=False),
             override_settings(
@@ -193,7 +191,6 @@ def world(django_db_setup, django_db_blocker, _world_files):
         ):
             built = build_world()
         yield built
-        transaction.set_rollback(True)
 
 
 def _place_decision(world):
