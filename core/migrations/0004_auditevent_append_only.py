@@ -7,7 +7,8 @@ collector nulls `actor_id` before it deletes the user), and only when nothing el
 changes; the event stays, without its actor.
 
 Removing the whole trail at once stays possible for those who own the database: TRUNCATE fires no
-row trigger (PostgreSQL; pytest-django's flush uses it between transactional tests), and
+row trigger (PostgreSQL), a superuser's `session_replication_role = replica` turns row triggers
+off (the tests empty their tables that way between transactional tests: tests/conftest.py), and
 `pg_restore --clean` drops and recreates the table. On SQLite, which has no TRUNCATE, the tests
 drop the delete trigger around their cleanup (tests/conftest.py); a demo database is rebuilt, not
 emptied.
