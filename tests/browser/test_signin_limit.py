@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sign_in(page, email, password, *, email_label, password_label, button):
     page.get_by_label(email_label).fill(email)
     page.get_by_label(password_label).fill(password)
-    page.locator("main").get_by_role("button", name=button).click()
+    # The answer is a new page: wait for it, or a check can read the page the click left.
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name=button).click()
 
 
 def test_wrong_passwords_from_one_address_end_on_the_429_page(page, live_server, shots):
