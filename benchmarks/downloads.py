@@ -63,7 +63,7 @@ with open(os.environ["BENCH_FILE"], "rb") as f:
     attachment.file.save("evidence.pdf", File(f), save=True)
 session = SessionStore()
 session["_auth_user_id"] = str(user.pk)
-session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_backend"] = "accounts.backends.ModelBackend"
 session["_auth_user_hash"] = user.get_session_auth_hash()
 session.create()
 print(json.dumps({"session": session.session_key,

@@ -30,7 +30,7 @@ def accept(request, uidb64, token):
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         accept_invitation(user=user, password=form.cleaned_data["new_password1"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ModelBackend")
         # Choosing the password from the one-time link counts as signing in with it, so
         # allauth lets the expert set up TOTP without asking for the password again.
         record_authentication(request, user, method="password", email=user.email)
