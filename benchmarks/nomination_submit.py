@@ -164,12 +164,17 @@ def form_data(edition) -> dict:
 
 class EagerTasks:
     """Where in `connection.queries_log` the eagerly run tasks' queries are: [start, end) of
-    each outermost task (a task may queue and so run another inside it)."""
+    each outermost task (a task may queue and so run another inside it).
+
+    What a task leaves for after its commit (handing the e-mail it queued to the broker) runs
+    here after the request's commit, but in the worker in production: it counts as the task's.
+    """
 
     def __init__(self):
         self.spans: list[tuple[int, int]] = []
         self._open = 0
         self._began = 0
+        self._callbacks_before: list[int] = []
 
     def started(self, **_signal):
         from django.db import connection
@@ -177,6 +182,7 @@ class EagerTasks:
         if self._open == 0:
             self._began = len(connection.queries_log)
         self._open += 1
+        self._callbacks_before.append(len(connection.run_on_commit))
 
     def finished(self, **_signal):
         from django.db import connection
@@ -184,6 +190,21 @@ class EagerTasks:
         self._open -= 1
         if self._open == 0:
             self.spans.append((self._began, len(connection.queries_log)))
+        before = self._callbacks_before.pop()
+        connection.run_on_commit[before:] = [
+            (savepoints, self._as_task(callback), robust)
+            for savepoints, callback, robust in connection.run_on_commit[before:]
+        ]
+
+    def _as_task(self, callback):
+        def run():
+            self.started()
+            try:
+                callback()
+            finally:
+                self.finished()
+
+        return run
 
     def ran(self, position: int) -> bool:
         return any(begin <= position < end for begin, end in self.spans)

@@ -13,6 +13,7 @@ import time
 
 from celery import current_app
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
@@ -33,11 +34,15 @@ _broker_down_until: dict[str, float] = {}  # per broker URL, for the whole proce
 
 def enqueue(task, *args, **kwargs) -> OutboxMessage:
     message = OutboxMessage.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: dispatch(message.pk, unless_broker_down=True))
+    transaction.on_commit(lambda: dispatch(message, unless_broker_down=True))
     return message
 
 
-def dispatch(message_id: int, *, unless_broker_down: bool = False) -> bool:
+class _NotHandedOver(Exception):
+    """Raised inside the claim's transaction so that the claim is rolled back."""
+
+
+def dispatch(message: OutboxMessage, *, unless_broker_down: bool = False) -> bool:
     """Hand one pending message to Celery. False if it was not pending or the broker is down.
 
     With `unless_broker_down` (after a commit, in a request) nothing is tried while a recent
@@ -47,37 +52,44 @@ def dispatch(message_id: int, *, unless_broker_down: bool = False) -> bool:
     broker = "" if current_app.conf.task_always_eager else current_app.conf.broker_url or ""
     if unless_broker_down and time.monotonic() < _broker_down_until.get(broker, 0.0):
         return False
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, dispatched_at__isnull=True)
-            .first()
+    try:
+        with transaction.atomic():
+            # The claim marks the row dispatched in one statement; it is rolled back unless
+            # the broker takes the task, so a crash or a refusal leaves the row pending (sent
+            # at least once, never lost). SKIP LOCKED: a row another process is handing over
+            # is theirs. The task, its arguments and the row never change after enqueue, so
+            # the copy in hand is what is published.
+            claimable = OutboxMessage.objects.filter(
+                pk=message.pk, dispatched_at__isnull=True
+            ).select_for_update(skip_locked=True)
+            if not OutboxMessage.objects.filter(pk__in=claimable.values("pk")).update(
+                dispatched_at=timezone.now()
+            ):
+                return False
+            try:
+                current_app.tasks[message.task_name].apply_async(
+                    args=message.args, kwargs=message.kwargs, retry=False
+                )
+            except BROKER_ERRORS as error:
+                raise _NotHandedOver from error
+    except _NotHandedOver as refusal:
+        error = refusal.__cause__
+        if broker:
+            _broker_down_until[broker] = time.monotonic() + BROKER_RETRY_AFTER
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=F("attempts") + 1, last_error=f"{error.__class__.__name__}: {error}"[:1000]
         )
-        if message is None:
-            return False
-        try:
-            current_app.tasks[message.task_name].apply_async(
-                args=message.args, kwargs=message.kwargs, retry=False
-            )
-        except BROKER_ERRORS as error:
-            if broker:
-                _broker_down_until[broker] = time.monotonic() + BROKER_RETRY_AFTER
-            message.attempts += 1
-            message.last_error = f"{error.__class__.__name__}: {error}"[:1000]
-            message.save(update_fields=["attempts", "last_error"])
-            logger.warning("outbox: broker unavailable, %s stays pending: %s", message, error)
-            return False
-        _broker_down_until.pop(broker, None)
-        message.dispatched_at = timezone.now()
-        message.save(update_fields=["dispatched_at"])
-        return True
+        logger.warning("outbox: broker unavailable, %s stays pending: %s", message, error)
+        return False
+    _broker_down_until.pop(broker, None)
+    return True
 
 
 def relay_pending(limit: int = 500) -> int:
     """Dispatch pending messages, oldest first. Returns how many were handed over."""
     pending = list(
-        OutboxMessage.objects.filter(dispatched_at__isnull=True)
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:limit]
+        OutboxMessage.objects.filter(dispatched_at__isnull=True).order_by("created_at", "id")[
+            :limit
+        ]
     )
-    return sum(dispatch(pk) for pk in pending)
+    return sum(dispatch(message) for message in pending)

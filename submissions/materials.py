@@ -15,7 +15,8 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,18 +50,57 @@ class StorageUnavailable(MaterialRefused):
     """The file store failed, not the file: nothing was stored or changed; try again later."""
 
 
-def current_files_size(nomination: Nomination, *, excluding_kind: str | None = None) -> int:
-    """Bytes the nomination's current materials take (optionally leaving out one kind that an
-    upload is about to replace)."""
-    queryset = Attachment.objects.filter(nomination=nomination, is_current=True)
-    if excluding_kind is not None:
-        queryset = queryset.exclude(kind=excluding_kind)
-    return queryset.aggregate(total=Sum("size"))["total"] or 0
-
-
 def _replaces(kind: str) -> str | None:
     # Evidence accumulates; every other kind has one current version that a new one replaces.
     return None if kind == EVIDENCE else kind
+
+
+def _files_size(excluding_kind: str | None):
+    """Bytes the current materials of the nomination in the outer query take (leaving out one
+    kind that an upload is about to replace), as a subquery."""
+    current = Attachment.objects.filter(nomination=OuterRef("pk"), is_current=True)
+    if excluding_kind is not None:
+        current = current.exclude(kind=excluding_kind)
+    total = current.order_by().values("nomination").annotate(total=Sum("size")).values("total")
+    return Coalesce(Subquery(total), 0)
+
+
+def with_files_size_besides(queryset, kind: str):
+    """Nominations with `files_size_besides_upload`: what their materials that an upload of
+    `kind` leaves in place take. The upload page reads it with the nomination, so that the
+    first check of the total (before the file is stored) costs no query of its own."""
+    return queryset.annotate(files_size_besides_upload=_files_size(_replaces(kind)))
+
+
+def current_files_size(nomination: Nomination, *, excluding_kind: str | None = None) -> int:
+    """Bytes the nomination's current materials take (optionally leaving out one kind that an
+    upload is about to replace)."""
+    return (
+        Nomination.objects.filter(pk=nomination.pk)
+        .annotate(total=_files_size(excluding_kind))
+        .values_list("total", flat=True)
+        .get()
+    )
+
+
+def _lock_and_count(nomination: Nomination, kind: str) -> dict:
+    """Lock the nomination (serialising uploads to it: versions stay consecutive and the total
+    holds for two uploads at once), then read what the checks need.
+
+    Two statements, not one: a statement's reads see the database as it was when it began, so
+    reading in the statement that waits for the lock would miss what the upload holding the
+    lock is about to commit.
+    """
+    Nomination.objects.select_for_update(of=("self",)).filter(pk=nomination.pk).values("pk").get()
+    others_filter = Q(is_current=True)
+    if _replaces(kind):
+        others_filter &= ~Q(kind=kind)
+    found = Attachment.objects.filter(nomination=nomination).aggregate(
+        others=Coalesce(Sum("size", filter=others_filter), 0),
+        latest=Coalesce(Max("version", filter=Q(kind=kind)), 0),
+        current=Count("pk", filter=Q(kind=kind, is_current=True)),
+    )
+    return {**found, "has_current": bool(found["current"])}
 
 
 def _new_version(nomination: Nomination, kind: str) -> int:
@@ -68,6 +108,13 @@ def _new_version(nomination: Nomination, kind: str) -> int:
         latest=Max("version")
     )["latest"]
     return (latest or 0) + 1
+
+
+def _files_size_besides(nomination: Nomination, kind: str) -> int:
+    read = getattr(nomination, "files_size_besides_upload", None)
+    if read is not None:  # fetched `with_files_size_besides(…, kind)`
+        return read
+    return current_files_size(nomination, excluding_kind=_replaces(kind))
 
 
 def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attachment:
@@ -81,7 +128,7 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
             upload,
             name=name,
             kind=kind,
-            other_files_size=current_files_size(nomination, excluding_kind=_replaces(kind)),
+            other_files_size=_files_size_besides(nomination, kind),
         )
     except ValidationError as error:
         raise MaterialRefused(error.messages[0], code=error.code or "refused") from error
@@ -116,20 +163,8 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
         ) from error
     try:
         with transaction.atomic():
-            # Serialises uploads to one nomination: versions stay consecutive and the total
-            # per nomination holds even for two uploads at once.
-            Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
-            # What the checks below need, in one read under the lock.
-            others_filter = Q(is_current=True)
-            if _replaces(kind):
-                others_filter &= ~Q(kind=kind)
-            found = Attachment.objects.filter(nomination=nomination).aggregate(
-                others=Sum("size", filter=others_filter),
-                latest=Max("version", filter=Q(kind=kind)),
-                current=Count("pk", filter=Q(kind=kind, is_current=True)),
-            )
-            others = found["others"] or 0
-            if others + checked.size > upload_limits()["total"]:
+            found = _lock_and_count(nomination, kind)
+            if found["others"] + checked.size > upload_limits()["total"]:
                 raise MaterialRefused(
                     _(
                         "“%(name)s” would bring this nomination's materials over the limit of "
@@ -138,9 +173,9 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
                     % {"name": name},
                     code="total_exceeded",
                 )
-            attachment.version = (found["latest"] or 0) + 1
+            attachment.version = found["latest"] + 1
             replaced = 0
-            if _replaces(kind) and found["current"]:
+            if _replaces(kind) and found["has_current"]:
                 replaced = Attachment.objects.filter(
                     nomination=nomination, kind=kind, is_current=True
                 ).update(is_current=False)
@@ -174,7 +209,7 @@ def set_video_link(*, nomination: Nomination, url: str, actor) -> Attachment:
     except ValidationError as error:
         raise MaterialRefused(error.messages[0], code="invalid_url") from error
     with transaction.atomic():
-        Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+        Nomination.objects.select_for_update(of=("self",)).filter(pk=nomination.pk).first()
         replaced = Attachment.objects.filter(
             nomination=nomination, kind=VIDEO, is_current=True
         ).update(is_current=False)
@@ -200,7 +235,7 @@ def remove_attachment(*, attachment: Attachment, actor) -> Attachment:
     nomination = attachment.nomination
     _check_editable(nomination, actor, timezone.now())
     with transaction.atomic():
-        Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+        Nomination.objects.select_for_update(of=("self",)).filter(pk=nomination.pk).first()
         Attachment.objects.filter(pk=attachment.pk).update(is_current=False)
         attachment.is_current = False
         record_event(

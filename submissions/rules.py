@@ -26,32 +26,39 @@ def collection_window(edition: Edition) -> StageWindow | None:
     return edition.window(Stage.COLLECTION)
 
 
-def current_edition_with_window() -> Edition | None:
-    """The current edition, its collection window read in the same query (collection_window
-    then asks nothing more)."""
-    windows = StageWindow.objects.filter(edition=OuterRef("pk"), stage=Stage.COLLECTION)
-    edition = (
-        Edition.objects.filter(is_current=True)
-        .annotate(
-            collection_window_id=Subquery(windows.values("pk")[:1]),
-            collection_opens_at=Subquery(windows.values("opens_at")[:1]),
-            collection_closes_at=Subquery(windows.values("closes_at")[:1]),
-        )
-        .first()
+def with_collection_window(queryset, edition: str = "edition"):
+    """The rows of `queryset` with their edition's collection window read in the same query
+    (`edition` is the path to the edition from the rows: "pk" for editions themselves). Pass
+    each fetched row's edition to `remember_collection_window`; `collection_window` then asks
+    nothing more."""
+    windows = StageWindow.objects.filter(edition=OuterRef(edition), stage=Stage.COLLECTION)
+    return queryset.annotate(
+        collection_window_id=Subquery(windows.values("pk")[:1]),
+        collection_opens_at=Subquery(windows.values("opens_at")[:1]),
+        collection_closes_at=Subquery(windows.values("closes_at")[:1]),
     )
-    if edition is not None:
-        # Primes Edition.window's memo, so collection_window asks nothing more.
-        edition.__dict__.setdefault("_windows_by_stage", {})[Stage.COLLECTION] = (
-            StageWindow(
-                pk=edition.collection_window_id,
-                edition=edition,
-                stage=Stage.COLLECTION,
-                opens_at=edition.collection_opens_at,
-                closes_at=edition.collection_closes_at,
-            )
-            if edition.collection_window_id is not None
-            else None
+
+
+def remember_collection_window(edition: Edition, row) -> None:
+    """Primes Edition.window's memo from a row fetched `with_collection_window`."""
+    edition.__dict__.setdefault("_windows_by_stage", {})[Stage.COLLECTION] = (
+        StageWindow(
+            pk=row.collection_window_id,
+            edition=edition,
+            stage=Stage.COLLECTION,
+            opens_at=row.collection_opens_at,
+            closes_at=row.collection_closes_at,
         )
+        if row.collection_window_id is not None
+        else None
+    )
+
+
+def current_edition_with_window() -> Edition | None:
+    """The current edition, its collection window read in the same query."""
+    edition = with_collection_window(Edition.objects.filter(is_current=True), "pk").first()
+    if edition is not None:
+        remember_collection_window(edition, edition)
     return edition
 
 

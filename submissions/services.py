@@ -420,7 +420,9 @@ def save_nomination(*, nomination: Nomination, actor, data: Mapping[str, Any]) -
     now = timezone.now()
     with transaction.atomic():
         locked = (
-            Nomination.objects.select_for_update().select_related("edition").get(pk=nomination.pk)
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("edition")
+            .get(pk=nomination.pk)
         )
         if locked.version != expected_version:
             raise StaleEdit(
@@ -467,7 +469,9 @@ def make_declarations(*, nomination: Nomination, actor, kinds: Iterable[str]) ->
     now = timezone.now()
     with transaction.atomic():
         locked = (
-            Nomination.objects.select_for_update().select_related("edition").get(pk=nomination.pk)
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("edition")
+            .get(pk=nomination.pk)
         )
         _check_editable(locked, actor, now)
         changes = _sync_declarations(locked, actor, kinds, now)
@@ -486,7 +490,9 @@ def submit_nomination(*, nomination: Nomination, actor) -> Nomination:
     now = timezone.now()
     with transaction.atomic():
         locked = (
-            Nomination.objects.select_for_update().select_related("edition").get(pk=nomination.pk)
+            Nomination.objects.select_for_update(of=("self",))
+            .select_related("edition")
+            .get(pk=nomination.pk)
         )
         if locked.state == NominationState.SUBMITTED:
             return locked

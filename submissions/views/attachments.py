@@ -37,17 +37,29 @@ from ..materials import (
     add_attachment,
     remove_attachment,
     set_video_link,
+    with_files_size_besides,
 )
 from ..models import Attachment, Nomination
 from ..pdf import recommendation_form_pdf
 from ..queries import nominations_visible_to
-from ..rules import can_edit_nomination
+from ..rules import can_edit_nomination, remember_collection_window, with_collection_window
 from ..uploads import KIND_LABELS, upload_limits
 
 
 def _visible_nomination(request, code: str, **_kwargs) -> Nomination:
     """The nomination if this user may see it (owner organisation or organiser), else 404."""
     return get_object_or_404(nominations_visible_to(request.user), code=code)
+
+
+def _nomination_to_upload_to(request, code: str, kind: str, **_kwargs) -> Nomination:
+    """The same, read with what an upload checks before storing the file: the collection
+    window, and the size of the materials the upload leaves in place (one query for all)."""
+    nomination = get_object_or_404(
+        with_files_size_besides(with_collection_window(nominations_visible_to(request.user)), kind),
+        code=code,
+    )
+    remember_collection_window(nomination.edition, nomination)
+    return nomination
 
 
 def _visible_nomination_with_parts(request, code: str, **_kwargs) -> Nomination:
@@ -172,7 +184,7 @@ def upload(request, code, kind):
 
 # The token first, as on every other page; then who may upload to this nomination.
 @csrf_protect
-@permission_required_or_404("submissions.see_nomination", fn=_visible_nomination)
+@permission_required_or_404("submissions.see_nomination", fn=_nomination_to_upload_to)
 def _upload(request, *, code, kind, limiter):
     try:
         nomination = _editable_nomination(request)

@@ -358,7 +358,7 @@ def test_recheck_page_queries_do_not_grow_with_materials(
     assert len(queries) == RECHECK_QUERIES
 
 
-RECHECK_QUERIES = 14
+RECHECK_QUERIES = 13
 
 
 # --- the correction deadline for the nominator ----------------------------------------------
