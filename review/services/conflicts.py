@@ -154,7 +154,7 @@ def record_conflicts(
         if reasons:
             existing = {
                 (c.expert_id, c.nomination_id): c
-                for c in Conflict.objects.select_for_update().filter(
+                for c in Conflict.objects.select_for_update(of=("self",)).filter(
                     source=source, **_pairs_filter(reasons)
                 )
                 if (c.expert_id, c.nomination_id) in reasons
@@ -242,7 +242,7 @@ def refresh_automatic_conflicts(*, edition: Edition, actor) -> dict:
     with transaction.atomic():
         existing = {
             (c.expert_id, c.nomination_id): c
-            for c in Conflict.objects.select_for_update().filter(
+            for c in Conflict.objects.select_for_update(of=("self",)).filter(
                 nomination__edition=edition, source=Conflict.Source.AUTOMATIC
             )
         }
@@ -333,7 +333,7 @@ def declare_conflicts(*, expert: Expert, declared: dict[int, str], actor) -> dic
     with transaction.atomic():
         current = {
             c.nomination_id: c
-            for c in Conflict.objects.select_for_update().filter(
+            for c in Conflict.objects.select_for_update(of=("self",)).filter(
                 expert=expert, source=Conflict.Source.DECLARED
             )
         }

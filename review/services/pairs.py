@@ -107,7 +107,7 @@ def move_to_review(nomination: Nomination, actor) -> None:
 
 def assign_by_hand(*, expert: Expert, nomination: Nomination, actor) -> Assignment:
     with transaction.atomic():
-        Expert.objects.select_for_update().filter(pk=expert.pk).first()
+        Expert.objects.select_for_update(of=("self",)).filter(pk=expert.pk).first()
         _check_assignable(expert, nomination)
         assignment = _create_assignment(expert, nomination)
         move_to_review(nomination, actor)

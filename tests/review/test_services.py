@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection, transaction
 from django.utils import translation
 
 from core.models import AuditEvent
@@ -22,8 +23,10 @@ from review.services import (
     set_pair_rule,
     swap_assignment,
 )
+from review.services.conflicts import record_conflicts
 from submissions.models import Nomination
 from tests.factories import OrganisationFactory, UserFactory
+from tests.row_locks import locked_by_another
 
 from .committee_helpers import committee_edition, direction, make_entry, make_expert
 
@@ -392,3 +395,25 @@ def test_assignment_first_brings_automatic_conflicts_up_to_date(edition, organis
     ).exists()
     assert (experts[0].pk, entries[0].pk) not in _pairs(edition)
     assert summary["conflicts_assigned"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks (CI's database)")
+@pytest.mark.parametrize("write", ["assign", "record a conflict"])
+def test_assigning_or_recording_a_conflict_by_hand_does_not_lock_the_edition(
+    write, edition, organiser
+):
+    experts, entries = _panel(edition)
+    Conflict.objects.create(expert=experts[1], nomination=entries[1], source="declared", reason="")
+
+    with transaction.atomic():
+        if write == "assign":
+            assign_by_hand(expert=experts[0], nomination=entries[0], actor=organiser)
+        else:
+            record_conflicts(
+                source="declared",
+                reasons={(experts[1].pk, entries[1].pk): "co-author"},
+                actor=organiser,
+            )
+
+        assert not locked_by_another("submissions_edition", edition.pk)

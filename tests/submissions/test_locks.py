@@ -3,16 +3,18 @@
 behind the organisers' edits of the calendar)."""
 
 import threading
-import time
 
-import psycopg2
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from psycopg2 import errors
 
 from submissions import materials, services
 from tests.factories import AttachmentFactory
+from tests.row_locks import (
+    locked_by_another,
+    other_session,
+    wait_until_a_session_waits_for_a_lock,
+)
 
 from .conftest import complete
 from .samples import pdf_bytes
@@ -23,32 +25,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="row locks are PostgreSQL's (CI's database)"
     ),
 ]
-
-
-def _session():
-    """A session of its own on the test database, outside Django's connection handling."""
-    settings = connection.settings_dict
-    return psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"],
-        password=settings["PASSWORD"],
-    )
-
-
-def _locked_by_another(table: str, pk: int) -> bool:
-    """Whether a second session finds the row locked (FOR UPDATE NOWAIT fails at once)."""
-    other = _session()
-    try:
-        with other, other.cursor() as cursor:
-            # The table is one of the two names this module passes, never input.
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])  # noqa: S608
-        return False
-    except errors.LockNotAvailable:
-        return True
-    finally:
-        other.close()
 
 
 def _save(nomination, nominator):
@@ -95,27 +71,8 @@ def test_a_write_to_a_nomination_locks_its_row_and_not_its_edition(write, nomina
     with transaction.atomic():
         write(nomination, nominator)
 
-        assert _locked_by_another("submissions_nomination", nomination.pk)
-        assert not _locked_by_another("submissions_edition", nomination.edition_id)
-
-
-def _wait_until_a_session_waits_for_a_lock(timeout: float = 10.0) -> None:
-    watcher = _session()
-    watcher.autocommit = True
-    try:
-        with watcher.cursor() as cursor:
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                )
-                if cursor.fetchone()[0]:
-                    return
-                time.sleep(0.02)
-    finally:
-        watcher.close()
-    raise AssertionError("the upload never waited for the nomination's lock")
+        assert locked_by_another("submissions_nomination", nomination.pk)
+        assert not locked_by_another("submissions_edition", nomination.edition_id)
 
 
 def test_an_upload_that_waited_for_another_reads_what_the_other_committed(nomination, nominator):
@@ -123,7 +80,7 @@ def test_an_upload_that_waited_for_another_reads_what_the_other_committed(nomina
     # waits. Ours must then be version 2, and the only current one: reading in the statement
     # that waited would have seen no version yet.
     template = AttachmentFactory(nomination=nomination, kind="evidence", uploaded_by=nominator)
-    other = _session()
+    other = other_session()
     cursor = other.cursor()
     cursor.execute(
         "SELECT id FROM submissions_nomination WHERE id = %s FOR UPDATE", [nomination.pk]
@@ -144,7 +101,7 @@ def test_an_upload_that_waited_for_another_reads_what_the_other_committed(nomina
     ours = threading.Thread(target=upload)
     ours.start()
     try:
-        _wait_until_a_session_waits_for_a_lock()
+        wait_until_a_session_waits_for_a_lock()
         cursor.execute(
             "INSERT INTO submissions_attachment (nomination_id, kind, file, original_name,"
             " content_type, size, sha256, version, is_current, video_url, uploaded_by_id,"
