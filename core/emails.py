@@ -14,7 +14,7 @@ nor by the notice tasks queued with `enqueue_notice` (which would otherwise run 
 Celery worker, outside the block). Nothing a person does passes through it.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -100,6 +100,11 @@ def queue_email(
 def already_queued(key: str) -> bool:
     """Whether the e-mail named `key` was queued (and so is sent, or will be, once)."""
     return OutboundEmail.objects.filter(key=key).exists()
+
+
+def queued_among(keys: Iterable[str]) -> set[str]:
+    """Which of `keys` name an e-mail already queued (one query, for a run over recipients)."""
+    return set(OutboundEmail.objects.filter(key__in=list(keys)).values_list("key", flat=True))
 
 
 def queued_under(prefix: str) -> list[tuple[str, datetime]]:

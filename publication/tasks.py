@@ -5,7 +5,7 @@ run queues nothing more."""
 from celery import shared_task
 from django.conf import settings
 
-from core.emails import already_queued, queue_email
+from core.emails import already_queued, queue_email, queued_among
 
 
 def objection_receipt_key(objection) -> str:
@@ -65,9 +65,11 @@ def send_outcome_notice(self, nomination_id: int) -> int:
     if nomination is None:
         return 0
     queued = 0
-    for user in notice_recipients(nomination):
+    recipients = notice_recipients(nomination)
+    sent_before = queued_among(outcome_key(nomination, user) for user in recipients)
+    for user in recipients:
         key = outcome_key(nomination, user)
-        if already_queued(key):
+        if key in sent_before:
             continue
         queue_email(
             name="nomination_outcome",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.rules import is_organiser
-from core.emails import already_queued, queue_email
+from core.emails import queue_email, queued_among
 from core.errors import Refused
 from core.i18n import localized
 from core.services import record_event
@@ -363,9 +363,15 @@ def send_scheduled_reminders(*, edition: Edition, now: datetime | None = None) -
     kind = f"{min(due)}_days"
     sent = 0
     with transaction.atomic():
-        for expert, assignments in unfinished_assignments(edition).items():
-            key = reminder_key(edition=edition, expert=expert, kind=kind, window=window, at=now)
-            if already_queued(key):
+        unfinished = unfinished_assignments(edition)
+        keys = {
+            expert: reminder_key(edition=edition, expert=expert, kind=kind, window=window, at=now)
+            for expert in unfinished
+        }
+        queued = queued_among(keys.values())
+        for expert, assignments in unfinished.items():
+            key = keys[expert]
+            if key in queued:
                 continue
             _send_reminder(
                 expert=expert,

@@ -11,7 +11,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from review import scoring
 from review.models import Conflict, Criterion, CriterionScore, Expert, Review
@@ -56,16 +56,18 @@ def conflicts_among(expert_ids, nomination_ids) -> set[tuple[int, int]]:
 
 
 def rounds_visible_to_member(expert: Expert) -> QuerySet[BallotRound]:
-    """The rounds of the member's edition whose frozen voter list holds them."""
-    return BallotRound.objects.filter(
-        edition_id=expert.edition_id, voters__expert=expert
-    ).select_related("category", "edition", "parent")
+    """The rounds of the member's edition whose frozen voter list holds them, each with the
+    member's voter row's key as `member_voter_id` (from the same join)."""
+    return (
+        BallotRound.objects.filter(edition_id=expert.edition_id, voters__expert=expert)
+        .annotate(member_voter_id=F("voters__id"))
+        .select_related("category", "edition", "parent")
+    )
 
 
-def round_voter(round: BallotRound, expert: Expert | None) -> RoundVoter | None:
-    if expert is None:
-        return None
-    return RoundVoter.objects.filter(round=round, expert=expert).first()
+def round_voter(round: BallotRound, expert: Expert) -> RoundVoter:
+    """The member's row on the voter list of a round read through `rounds_visible_to_member`."""
+    return RoundVoter(pk=round.member_voter_id, round=round, expert=expert)
 
 
 def recused_codes(voter: RoundVoter) -> set[str]:

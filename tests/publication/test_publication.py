@@ -159,6 +159,29 @@ def test_outcome_email_task_run_again_sends_nothing_more(edition, organiser, pub
     assert sorted(keyed.values_list("template", flat=True)) == ["nomination_outcome"] * 5
 
 
+def test_a_rerun_asks_once_which_outcome_emails_went_however_many_recipients(
+    edition, organiser, published
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    nomination_id = OutboxMessage.objects.filter(task_name=send_outcome_notice.name)[0].args[0]
+
+    def rerun_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert send_outcome_notice.run(nomination_id) == 0
+        return len(queries)
+
+    alone = rerun_queries()
+    organisation = Nomination.objects.get(pk=nomination_id).organisation
+    UserFactory.create_batch(4, organisation=organisation)
+    assert send_outcome_notice.run(nomination_id) == 4  # the four new members' e-mails
+
+    assert rerun_queries() == alone
+
+
 # --- Objections and removal -----------------------------------------------------------------
 
 

@@ -154,3 +154,27 @@ def test_each_organisers_reminder_goes(committee, django_capture_on_commit_callb
             send_reminder_now(edition=edition, actor=organiser, experts=[chinese])
 
     assert [m.to for m in mail.outbox] == [[chinese.user.email]] * 2
+
+
+def test_a_run_asks_once_which_reminders_went_however_many_experts(run_at):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    edition = preliminary_edition()
+    entry = make_entry(edition)
+    seven_days_before = CLOSES - timedelta(days=7)
+
+    def rerun_queries() -> int:
+        # A run after one that sent everything.
+        with CaptureQueriesContext(connection) as queries:
+            assert run_at(seven_days_before, edition) == 0
+        return len(queries)
+
+    assign(make_expert(edition, name="Expert 0", language="en"), entry)
+    assert run_at(seven_days_before, edition) == 1
+    alone = rerun_queries()
+    for number in range(1, 6):
+        assign(make_expert(edition, name=f"Expert {number}", language="en"), entry)
+    assert run_at(seven_days_before, edition) == 5
+
+    assert rerun_queries() == alone
