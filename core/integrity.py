@@ -48,6 +48,8 @@ STORED_FILES = (
     StoredFiles("archives.EditionArchive", "archives/", year="edition__year"),
     # The public results book and certificates, rendered at publication.
     StoredFiles("publication.PublicDocument", "public-documents/", year="edition__year"),
+    # An objection's file held for a day after a refused attempt; of no edition.
+    StoredFiles("publication.HeldUpload", "held-uploads/"),
 )
 
 
@@ -80,6 +82,8 @@ Progress = Callable[[int, int, int], None]  # files done, files in all, bytes re
 def _rows(spec: StoredFiles, year: int | None):
     queryset = apps.get_model(spec.model).objects.exclude(**{spec.file: ""})
     if year is not None:
+        if not spec.year:  # files of no edition are not one edition's
+            return queryset.none()
         queryset = queryset.filter(**{spec.year: year})
     return queryset
 

@@ -5,7 +5,8 @@ keeps their file too. The checked upload is stored under a random token, the tok
 into the visitor's session and into the form shown again ("attached: x.pdf, keep or replace"),
 and a resubmission without a new file files the held one. A token is honoured only from the
 session it was given to and for `HOLD_HOURS`; it is deleted when used, replaced or discarded,
-and beat deletes the expired ones (`tasks.purge_held_uploads`).
+and beat deletes the expired ones (`tasks.purge_held_uploads`). The size and SHA-256 taken when
+the file is held are checked when it is used: what is filed is what passed the checks.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core.storage import measure_upload
+
 from .models import HeldUpload
 
 HOLD_HOURS = 24
@@ -25,13 +28,15 @@ MAX_PER_SESSION = 5
 
 def hold(request, upload, *, content_type: str) -> HeldUpload:
     """Keep a checked upload for this visitor's session; answer the row (its token)."""
+    measured = measure_upload(upload)
     held = HeldUpload(
         token=secrets.token_urlsafe(24),
         file_name=upload.name,
         content_type=content_type,
+        size=measured.size,
+        sha256=measured.sha256,
         expires_at=timezone.now() + timedelta(hours=HOLD_HOURS),
     )
-    upload.seek(0)
     held.file.save(held.token, upload, save=False)
     held.save()
     tokens = [*request.session.get(SESSION_KEY, []), held.token]
@@ -47,6 +52,21 @@ def find(request, token: str) -> HeldUpload | None:
     if not token or token not in request.session.get(SESSION_KEY, []):
         return None
     return HeldUpload.objects.filter(token=token, expires_at__gt=timezone.now()).first()
+
+
+class HeldFileChanged(FileNotFoundError):
+    """The held copy is no longer the file that was checked: it counts as gone."""
+
+
+def open_intact(held: HeldUpload):
+    """The held file, open at its start, if it is still the file that was held; raises
+    FileNotFoundError (or the store's error) when it is gone or changed."""
+    file = held.file.open("rb")
+    measured = measure_upload(file)
+    if (measured.size, measured.sha256) != (held.size, held.sha256):
+        file.close()
+        raise HeldFileChanged(held.file.name)
+    return file
 
 
 def _delete(held: HeldUpload) -> None:

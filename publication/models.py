@@ -71,6 +71,10 @@ class HeldUpload(models.Model):
     file = models.FileField(_("file"), upload_to=held_upload_to, max_length=255)
     file_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
+    # Taken when the file is held: the objection filed from it must be what was checked, and
+    # the storage scrub (core/integrity.py) compares the stored file with them.
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), db_index=True)
 

@@ -135,9 +135,10 @@ def _file_from_form(request, form, *, edition, now):
         file, file_name, content_type = upload, upload.name, form.checked_file.content_type
     elif held is not None:
         try:
-            file = held.file.open("rb")
+            file = held_uploads.open_intact(held)
         except (FileNotFoundError, *STORAGE_ERRORS):
-            # The held copy is gone (purged, or the store failed): ask for the file again.
+            # The held copy is gone (purged, changed, or the store failed): ask for the file
+            # again.
             form.add_error("file", HELD_FILE_GONE)
             return None, None, status
         file_name, content_type = held.file_name, held.content_type

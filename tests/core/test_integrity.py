@@ -213,3 +213,35 @@ def test_the_scrub_reports_progress(files):
     scrub_storage(progress=lambda done, total, read: seen.append((done, total)))
 
     assert seen[-1] == (5, 5)
+
+
+def test_a_held_objection_file_is_checked_but_belongs_to_no_edition(files):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from publication.models import HeldUpload
+
+    data = b"%PDF-1.4 held\n%%EOF\n"
+    held = HeldUpload(
+        token="a-held-token",
+        file_name="证据.pdf",
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    held.file.save(held.token, ContentFile(data), save=False)
+    held.save()
+    default_storage.delete(held.file.name)
+    assert default_storage.save(held.file.name, ContentFile(b"changed")) == held.file.name
+    default_storage.save("held-uploads/stray", ContentFile(b"orphan"))
+
+    _status, _, whole = run_check()
+    _status, _, of_2031 = run_check("--year", "2031")
+
+    assert [(f["model"], f["pk"]) for f in whole["altered"]] == [
+        ("publication.HeldUpload", held.pk)
+    ]
+    assert whole["orphaned"] == ["held-uploads/stray"]
+    assert (whole["checked"], of_2031["checked"], of_2031["altered"]) == (6, 4, [])

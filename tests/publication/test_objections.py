@@ -373,6 +373,26 @@ def test_the_honeypot_refusal_also_keeps_the_file(client, notice):
     assert "Attached: <strong>证据.pdf</strong>" in response.content.decode()
 
 
+def test_a_held_file_changed_in_the_store_is_asked_for_again(client, notice):
+    from django.core.files.base import ContentFile
+
+    from publication.models import HeldUpload
+
+    token = held_token(refused_with_file(client).content.decode())
+    held = HeldUpload.objects.get()
+    assert (held.size, held.sha256) == (len(PDF), hashlib.sha256(PDF).hexdigest())
+    # Swapped behind the portal's back while it was held.
+    storage, name = held.file.storage, held.file.name
+    storage.delete(name)
+    assert storage.save(name, ContentFile(b"%PDF-1.4 something else\n%%EOF\n")) == name
+
+    response = client.post(url("publication:objection", "en"), form_data(held_file=token))
+
+    assert response.status_code == 200
+    assert "The file you attached earlier is no longer kept" in response.content.decode()
+    assert Objection.objects.count() == 0
+
+
 def test_the_held_file_notice_is_in_chinese_on_the_chinese_page(client, notice):
     page = refused_with_file(client, "zh-hans").content.decode()
 
