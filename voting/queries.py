@@ -67,7 +67,8 @@ def rounds_visible_to_member(expert: Expert) -> QuerySet[BallotRound]:
 
 def round_voter(round: BallotRound, expert: Expert) -> RoundVoter:
     """The member's row on the voter list of a round read through `rounds_visible_to_member`."""
-    return RoundVoter(pk=round.member_voter_id, round=round, expert=expert)
+    voter_id = round.member_voter_id  # type: ignore[attr-defined]  # the query's annotation
+    return RoundVoter(pk=voter_id, round=round, expert=expert)
 
 
 def recused_codes(voter: RoundVoter) -> set[str]:
