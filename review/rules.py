@@ -14,11 +14,9 @@ from .queries import expert_for
 __all__ = [
     "has_conflict",
     "is_assigned_expert",
-    "is_committee_expert_for",
     "is_committee_member",
     "is_expert",
     "is_organiser",
-    "may_bid",
     "may_review",
 ]
 
@@ -45,14 +43,6 @@ rules.add_rule("review.may_review", may_review)
 
 
 @rules.predicate
-def is_committee_expert_for(user, nomination) -> bool:
-    """The user sits on the committee of the nomination's edition."""
-    if nomination is None or not getattr(user, "is_authenticated", False):
-        return False
-    return expert_for(user, nomination.edition) is not None
-
-
-@rules.predicate
 def is_committee_member(user, edition) -> bool:
     """The user sits on the edition's committee (an `Expert` row; `expert_for` looks it up once
     per request)."""
@@ -61,11 +51,8 @@ def is_committee_member(user, edition) -> bool:
 
 # Bidding widens what an expert sees, and no more: every committee expert without a conflict
 # may read an entry to review's code, titles, summary and direction, and say how much they
-# would like to review it (review.queries.biddable_nominations holds the same rule as a
-# queryset, which the bidding pages use). Bids are seen by their expert and the secretariat only.
-may_bid = is_committee_expert_for & ~has_conflict
-
-rules.add_rule("review.may_bid", may_bid)
+# would like to review it. The rule's one home is the queryset the bidding pages read,
+# `review.queries.biddable_nominations`. Bids are seen by their expert and the secretariat only.
 
 
 # --- Named permissions (views ask these through core.access.permission_required_or_404) -------
