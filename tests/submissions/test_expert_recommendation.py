@@ -280,3 +280,19 @@ def test_two_simultaneous_requests_cannot_both_take_the_last_place(edition, expe
 
     assert sorted(outcomes) == ["created", "refused"]
     assert Nomination.objects.filter(channel=Channel.EXPERT, category=cutting_edge).count() == 2
+
+
+def test_the_new_recommendation_pages_say_whose_organisation_it_is_in_chinese(
+    client, member, organiser, cutting_edge
+):
+    client.force_login(member.user)
+    expert_page = client.get(url("submissions:expert_recommend", "zh-hans")).content.decode()
+    client.force_login(organiser)
+    secretariat_page = client.get(
+        url("submissions:secretariat_nomination_create", "zh-hans")
+    ).content.decode()
+
+    assert '<h2 class="h4" id="section-organisation">技术所属单位</h2>' in expert_page
+    assert '<h2 class="h4" id="section-organisation">推荐单位</h2>' in secretariat_page
+    assert 'name="new_name_zh"' in expert_page
+    assert 'name="who-new_name_zh"' in secretariat_page
