@@ -14,6 +14,7 @@ from submissions.models import Nomination
 
 from . import samples
 from .conftest import url
+from .filled_form import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,37 +28,6 @@ UPLOAD = 9
 REPLACING_UPLOAD = 10
 SUBMIT_PAGE = 6
 SUBMIT_POST = 12
-
-
-def form_data(edition) -> dict:
-    data = {
-        "category": edition.categories.get(code="cutting_edge").pk,
-        "direction": edition.directions.get().pk,
-        "trl": "3",
-        "application_status": "research",
-        "declarations": ["voluntary", "no_ip_dispute", "information_true"],
-    }
-    for field in ("title", "summary", "description", "innovations", "indicators", "application"):
-        data[f"{field}_zh"] = f"{field}中文内容"
-        data[f"{field}_en"] = f"{field} in English"
-    parts = {
-        "completing": [{"name_zh": "合作大学", "name_en": "Partner University"}],
-        "people": [
-            {"name": "Li Na", "organisation_name": "Bench", "role": "Lead"},
-            {"name": "Wang Wei", "organisation_name": "Bench", "role": "Engineer"},
-        ],
-        "patents": [
-            {"number": "CN114000001B", "title": "Interlayer", "status": "granted"},
-            {"number": "CN114000002A", "title": "Process", "status": "pending"},
-        ],
-    }
-    for prefix, rows in parts.items():
-        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
-        data[f"{prefix}-INITIAL_FORMS"] = "0"
-        for index, row in enumerate(rows):
-            for name, value in row.items():
-                data[f"{prefix}-{index}-{name}"] = value
-    return data
 
 
 @pytest.fixture
