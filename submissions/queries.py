@@ -1,6 +1,7 @@
 """Reads of nominations that span relations, with their joins chosen once."""
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
 from accounts.rules import is_organiser
 
@@ -13,6 +14,14 @@ def current_edition(*_args, **_kwargs) -> Edition | None:
     `core.access.permission_required_or_404(..., fn=current_edition)`; the request and the
     URL's values are not needed)."""
     return Edition.objects.current()
+
+
+def current_edition_or_404() -> Edition:
+    """The current edition, for a page that has nothing to show without one (404)."""
+    edition = Edition.objects.current()
+    if edition is None:
+        raise Http404
+    return edition
 
 
 def nominations_for_organisation(organisation, edition: Edition) -> QuerySet[Nomination]:

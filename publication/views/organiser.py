@@ -17,10 +17,10 @@ from core.errors import Refused
 from core.filenames import clean_file_name
 from core.storage import file_response
 from submissions.models import Category
+from submissions.queries import current_edition_or_404
 from voting import runoffs
 from voting.forms import PlaceDecisionForm
 from voting.models import Objection, PlaceDecision
-from voting.views.organiser import _current_edition
 
 from .. import services as publication
 from ..forms import ConsequenceForm, NoticeForm, ResolutionForm
@@ -35,7 +35,7 @@ def dashboard(request):
 def _dashboard(
     request, *, handle_post=False, place_form=None, place_form_category=None, status=200
 ):
-    edition = _current_edition()
+    edition = current_edition_or_404()
     pub = publication.publication_of(edition)
     now = timezone.now()
     decisions = list(
@@ -102,7 +102,7 @@ def _objection(pk: int) -> Objection:
     return get_object_or_404(
         Objection.objects.select_related("nomination", "resolved_by", "edition"),
         pk=pk,
-        edition=_current_edition(),
+        edition=current_edition_or_404(),
     )
 
 
@@ -222,7 +222,7 @@ def record_consequence(request, pk: int):
 @require_POST
 def decide_freed(request, code: str):
     """The committee's decision on places freed by removals in a category."""
-    edition = _current_edition()
+    edition = current_edition_or_404()
     category = get_object_or_404(Category, edition=edition, code=code)
     form = PlaceDecisionForm(request.POST, prefix=category.code)
     if form.is_valid():
@@ -244,7 +244,7 @@ def decide_freed(request, code: str):
 @permission_required_or_404("publication.publish")
 @require_POST
 def publish(request):
-    edition = _current_edition()
+    edition = current_edition_or_404()
     try:
         publication.publish(edition=edition, actor=request.user)
     except Refused as error:

@@ -8,7 +8,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import permission_required_or_404
 from core.errors import Refused
 from core.i18n import localized
-from submissions.models import Edition, Nomination
+from submissions.models import Nomination
+from submissions.queries import current_edition_or_404
 
 from .. import queries
 from ..assignment_data import reason_message
@@ -53,10 +53,7 @@ def with_current_edition(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        edition = Edition.objects.current()
-        if edition is None:
-            raise Http404
-        return view(request, edition, *args, **kwargs)
+        return view(request, current_edition_or_404(), *args, **kwargs)
 
     return wrapper
 

@@ -5,7 +5,7 @@ Organisers only; anyone else gets 404. Every page reads a fixed number of querie
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from core.i18n import localized
 from review import charts
 from review.models import Criterion, Expert
 from submissions.models import Category, Edition
+from submissions.queries import current_edition_or_404
 
 from ..export import ranking_workbook
 from ..forms import ShortlistForm, WeightsForm
@@ -37,10 +38,7 @@ def _edition(request) -> Edition:
     year = request.GET.get("year") or request.POST.get("year")
     if year:
         return get_object_or_404(Edition, year=year)
-    edition = Edition.objects.current()
-    if edition is None:
-        raise Http404
-    return edition
+    return current_edition_or_404()
 
 
 @permission_required_or_404("scoring.rank_entries")

@@ -8,7 +8,7 @@ signed out is sent to sign in.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +44,7 @@ from ..organiser_forms import (
     InvitationForm,
     SecretariatNominationForm,
 )
+from ..queries import current_edition_or_404
 from ..recommendations import (
     create_secretariat_nomination,
     find_or_create_organisation,
@@ -59,13 +60,6 @@ from ..states import Channel, NominationState
 PAGE_SIZE = 25
 
 
-def _current_edition() -> Edition:
-    edition = Edition.objects.current()
-    if edition is None:
-        raise Http404
-    return edition
-
-
 # --- The queue ------------------------------------------------------------------------------
 
 
@@ -78,7 +72,7 @@ def _queue_url(filters: formal_check.QueueFilters, **extra) -> str:
 @permission_required_or_404("submissions.run_formal_check")
 @require_GET
 def formalcheck_queue(request):
-    edition = _current_edition()
+    edition = current_edition_or_404()
     filters = formal_check.QueueFilters.from_query(request.GET)
     paginator = Paginator(formal_check.queue(edition, filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -109,7 +103,7 @@ def formalcheck_queue(request):
 @permission_required_or_404("submissions.run_formal_check")
 @require_POST
 def formalcheck_bulk(request):
-    edition = _current_edition()
+    edition = current_edition_or_404()
     filters = formal_check.QueueFilters.from_query(request.POST)
     ids = list(
         Nomination.objects.filter(
@@ -156,7 +150,7 @@ def formalcheck_bulk(request):
 @permission_required_or_404("submissions.run_formal_check")
 @require_GET
 def formalcheck_export(request, fmt):
-    edition = _current_edition()
+    edition = current_edition_or_404()
     filters = formal_check.QueueFilters.from_query(request.GET)
     nominations = list(formal_check.queue(edition, filters))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -212,7 +206,7 @@ def _paired_texts(nomination: Nomination) -> list[dict]:
 @permission_required_or_404("submissions.run_formal_check")
 @require_http_methods(["GET", "POST"])
 def formalcheck_detail(request, code):
-    edition = _current_edition()
+    edition = current_edition_or_404()
     nomination = _nomination_for_check(edition, code)
     prefilled = formal_check.prefilled_checklist(nomination)
     awaiting = nomination.state == NominationState.SUBMITTED
@@ -294,7 +288,7 @@ def secretariat_nomination(request, code: str) -> Nomination:
     (nominators and experts edit theirs on their own pages)."""
     return get_object_or_404(
         Nomination.objects.filter(
-            edition=_current_edition(), channel=Channel.SECRETARIAT
+            edition=current_edition_or_404(), channel=Channel.SECRETARIAT
         ).select_related("edition", "category", "direction", "organisation"),
         code=code,
     )
@@ -323,7 +317,7 @@ def secretariat_submit(request, code):
 @require_http_methods(["GET", "POST"])
 def secretariat_nomination_create(request):
     """The secretariat puts a technology forward on an organisation's behalf."""
-    edition = _current_edition()
+    edition = current_edition_or_404()
     data = request.POST if request.method == "POST" else None
     who = SecretariatNominationForm(data, prefix="who")
     form = NominationForm(data, edition=edition)
@@ -373,7 +367,7 @@ def secretariat_nomination_create(request):
 @require_http_methods(["GET", "POST"])
 def invitation_list(request):
     """Invite an organisation by link; the invitations sent so far."""
-    edition = _current_edition()
+    edition = current_edition_or_404()
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

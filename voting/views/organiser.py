@@ -6,14 +6,14 @@ Organisers only: anyone else signed in gets 404, anyone signed out is sent to si
 """
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import permission_required_or_404
 from core.errors import Refused
-from submissions.models import Category, Edition
+from submissions.models import Category
+from submissions.queries import current_edition_or_404
 
 from .. import queries, runoffs, services
 from ..forms import ClosesAtForm, OpenRoundForm, PlaceDecisionForm, VoidRoundForm
@@ -21,25 +21,18 @@ from ..models import BallotCast, BallotRound, PlaceDecision, RoundKind, RoundSta
 from .results import result_rows
 
 
-def _current_edition() -> Edition:
-    edition = Edition.objects.current()
-    if edition is None:
-        raise Http404
-    return edition
-
-
 def _round(pk: int) -> BallotRound:
     return get_object_or_404(
         BallotRound.objects.select_related("category", "edition", "parent", "certified_by"),
         pk=pk,
-        edition=_current_edition(),
+        edition=current_edition_or_404(),
     )
 
 
 @permission_required_or_404("voting.run_rounds")
 @require_GET
 def organiser_rounds(request):
-    edition = _current_edition()
+    edition = current_edition_or_404()
     categories = list(edition.categories.order_by("code"))
     rounds = list(queries.rounds_of_edition(edition))
     turnout = {}
@@ -78,7 +71,7 @@ def organiser_rounds(request):
 @permission_required_or_404("voting.run_rounds")
 @require_http_methods(["GET", "POST"])
 def organiser_open(request, code: str):
-    edition = _current_edition()
+    edition = current_edition_or_404()
     category = get_object_or_404(Category, edition=edition, code=code)
     finalists = list(queries.finalists(category).select_related("organisation"))
     eligible = queries.eligible_experts(edition).count()
@@ -255,7 +248,7 @@ def organiser_vacancy_runoff(request, pk: int):
     decision = get_object_or_404(
         PlaceDecision.objects.select_related("round"),
         pk=pk,
-        round__edition=_current_edition(),
+        round__edition=current_edition_or_404(),
     )
     form = ClosesAtForm(request.POST)
     if not form.is_valid():
