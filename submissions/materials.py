@@ -12,10 +12,11 @@ file-system storage, and streamed in parts to S3 by django-storages.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,24 +84,24 @@ def current_files_size(nomination: Nomination, *, excluding_kind: str | None = N
     )
 
 
-def _lock_and_count(nomination: Nomination, kind: str) -> dict:
+def _lock_and_read(nomination: Nomination) -> list[Attachment]:
     """Lock the nomination (serialising uploads to it: versions stay consecutive and the total
-    holds for two uploads at once), then read what the checks need.
+    holds for two uploads at once), then read all its materials, every version.
 
     Two statements, not one: a statement's reads see the database as it was when it began, so
     reading in the statement that waits for the lock would miss what the upload holding the
     lock is about to commit.
     """
     Nomination.objects.select_for_update(of=("self",)).filter(pk=nomination.pk).values("pk").get()
-    others_filter = Q(is_current=True)
-    if _replaces(kind):
-        others_filter &= ~Q(kind=kind)
-    found = Attachment.objects.filter(nomination=nomination).aggregate(
-        others=Coalesce(Sum("size", filter=others_filter), 0),
-        latest=Coalesce(Max("version", filter=Q(kind=kind)), 0),
-        current=Count("pk", filter=Q(kind=kind, is_current=True)),
-    )
-    return {**found, "has_current": bool(found["current"])}
+    return list(Attachment.objects.filter(nomination=nomination))
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    attachment: Attachment
+    # All the nomination's materials after the upload, every version, as read under its lock:
+    # the page shows them without reading them again.
+    materials: list[Attachment]
 
 
 def _new_version(nomination: Nomination, kind: str) -> int:
@@ -117,7 +118,7 @@ def _files_size_besides(nomination: Nomination, kind: str) -> int:
     return current_files_size(nomination, excluding_kind=_replaces(kind))
 
 
-def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attachment:
+def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Uploaded:
     """Check and store one uploaded file as the new current version of its kind."""
     kind = Attachment.Kind(kind).value
     now = timezone.now()
@@ -163,8 +164,12 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
         ) from error
     try:
         with transaction.atomic():
-            found = _lock_and_count(nomination, kind)
-            if found["others"] + checked.size > upload_limits()["total"]:
+            materials = _lock_and_read(nomination)
+            replaces = _replaces(kind)
+            others = sum(
+                m.size for m in materials if m.is_current and not (replaces and m.kind == kind)
+            )
+            if others + checked.size > upload_limits()["total"]:
                 raise MaterialRefused(
                     _(
                         "“%(name)s” would bring this nomination's materials over the limit of "
@@ -173,12 +178,17 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
                     % {"name": name},
                     code="total_exceeded",
                 )
-            attachment.version = found["latest"] + 1
+            attachment.version = 1 + max(
+                (m.version for m in materials if m.kind == kind), default=0
+            )
+            superseded = [m for m in materials if replaces and m.kind == kind and m.is_current]
             replaced = 0
-            if _replaces(kind) and found["has_current"]:
-                replaced = Attachment.objects.filter(
-                    nomination=nomination, kind=kind, is_current=True
-                ).update(is_current=False)
+            if superseded:
+                replaced = Attachment.objects.filter(pk__in=[m.pk for m in superseded]).update(
+                    is_current=False
+                )
+                for material in superseded:
+                    material.is_current = False
             attachment.save()
             record_event(
                 actor=actor,
@@ -197,7 +207,7 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Attac
     except BaseException:
         attachment.file.delete(save=False)
         raise
-    return attachment
+    return Uploaded(attachment=attachment, materials=[*materials, attachment])
 
 
 def set_video_link(*, nomination: Nomination, url: str, actor) -> Attachment:

@@ -22,14 +22,16 @@ register = template.Library()
 REQUIRED = {RECOMMENDATION_FORM, TECHNICAL_REPORT}
 
 
-@register.simple_tag
-def materials_overview(nomination) -> dict:
+@register.simple_tag(takes_context=True)
+def materials_overview(context, nomination) -> dict:
     """Per kind: label, required, accepted types, limit, current and earlier versions.
 
-    Reads nomination.attachments.all(), so a prefetched list costs no query and an unprefetched
-    one costs one.
+    Reads the `materials_after_upload` an upload hands the page (what it read under its lock),
+    else nomination.attachments.all(): a prefetched list costs no query, an unprefetched one.
     """
-    attachments = list(nomination.attachments.all())
+    attachments = context.get("materials_after_upload")
+    if attachments is None:
+        attachments = list(nomination.attachments.all())
     limits = upload_limits()
     kinds = []
     for kind in (RECOMMENDATION_FORM, TECHNICAL_REPORT, EVIDENCE, VIDEO):

@@ -85,11 +85,13 @@ def _back(request, nomination: Nomination) -> str:
     return reverse("submissions:nomination_detail", kwargs={"code": nomination.code})
 
 
-def _section_html(request, nomination: Nomination) -> str:
+def _section_html(request, nomination: Nomination, materials=None) -> str:
     return render_to_string(
         "submissions/includes/attachments.html",
         {
             "nomination": nomination,
+            # An upload's materials as read under its lock (else the section reads them).
+            "materials_after_upload": materials,
             "can_edit": can_edit_nomination(request.user, nomination),
             "next_url": _back(request, nomination),
             "fragment": True,
@@ -105,14 +107,14 @@ def _refused(request, nomination: Nomination, message: str, *, kind: str = "", s
     return HttpResponseRedirect(_back(request, nomination) + "#attachments")
 
 
-def _done(request, nomination: Nomination, message: str, *, kind: str = ""):
+def _done(request, nomination: Nomination, message: str, *, kind: str = "", materials=None):
     if _wants_json(request):
         return JsonResponse(
             {
                 "ok": True,
                 "kind": kind,
                 "message": message,
-                "html": _section_html(request, nomination),
+                "html": _section_html(request, nomination, materials),
             }
         )
     messages.success(request, message)
@@ -207,7 +209,7 @@ def _upload(request, *, code, kind, limiter):
     if uploaded is None:
         return _refused(request, nomination, _("Choose a file to upload first."), kind=kind)
     try:
-        attachment = add_attachment(
+        stored = add_attachment(
             nomination=nomination, kind=kind, upload=uploaded, actor=request.user
         )
     except StorageUnavailable as error:
@@ -217,6 +219,7 @@ def _upload(request, *, code, kind, limiter):
         return _refused(request, nomination, error.message, kind=kind)
     except Refused as error:
         return _refused(request, nomination, error.message, kind=kind, status=409)
+    attachment = stored.attachment
     return _done(
         request,
         nomination,
@@ -227,6 +230,7 @@ def _upload(request, *, code, kind, limiter):
             "version": attachment.version,
         },
         kind=kind,
+        materials=stored.materials,
     )
 
 

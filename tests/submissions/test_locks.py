@@ -94,7 +94,7 @@ def test_an_upload_that_waited_for_another_reads_what_the_other_committed(nomina
                 kind="technical_report",
                 upload=SimpleUploadedFile("v2.pdf", pdf_bytes(), content_type="application/pdf"),
                 actor=nominator,
-            )
+            ).attachment
         finally:
             connection.close()
 

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 # its commit the submit also hands its notice to the broker (3 statements, core.outbox), which
 # the benchmark counts and this test cannot (its transaction never commits).
 CREATE_POST = 15
-UPLOAD = 9
+UPLOAD = 8
 # A new version also takes the old one out of the current materials (one UPDATE more).
-REPLACING_UPLOAD = 10
+REPLACING_UPLOAD = 9
 SUBMIT_PAGE = 6
 SUBMIT_POST = 12
 

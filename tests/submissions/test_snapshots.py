@@ -61,7 +61,7 @@ def upload(nomination, kind: str, name: str, data: bytes, actor) -> Attachment:
         kind=kind,
         upload=SimpleUploadedFile(name, data, content_type="application/pdf"),
         actor=actor,
-    )
+    ).attachment
 
 
 @pytest.fixture

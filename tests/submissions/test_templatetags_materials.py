@@ -31,7 +31,7 @@ def test_every_kind_in_order_with_its_rules_and_the_report_split_into_current_an
     second = attach(nomination, "technical_report", version=2, current=True, size=5000)
     photo = attach(nomination, "evidence", size=700, name="bench.png")
 
-    overview = materials_overview(nomination)
+    overview = materials_overview({}, nomination)
 
     kinds = {kind["kind"]: kind for kind in overview["kinds"]}
     assert list(kinds) == ["recommendation_form", "technical_report", "evidence", "video"]
@@ -59,7 +59,7 @@ def test_a_prefetched_list_costs_no_query(django_assert_num_queries):
     prefetched = type(nomination).objects.prefetch_related("attachments").get(pk=nomination.pk)
 
     with django_assert_num_queries(0):
-        overview = materials_overview(prefetched)
+        overview = materials_overview({}, prefetched)
 
     assert overview["used"] == 1000
 
@@ -75,7 +75,7 @@ def test_labels_and_the_browser_s_size_message_are_in_the_page_language(language
     nomination = NominationFactory()
 
     with translation.override(language):
-        video = materials_overview(nomination)["kinds"][3]
+        video = materials_overview({}, nomination)["kinds"][3]
         shown = (str(video["label"]), video["too_large"])
 
     assert shown == (label, too_large)

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -557,6 +558,28 @@ def test_the_detail_page_has_no_upload_controls_when_not_editable(client, db):
     html = response.content.decode()
     assert 'id="attachments"' in html
     assert 'data-testid="upload-' not in html
+
+
+def test_the_section_an_upload_answers_is_the_one_the_page_shows(owner_client, nomination):
+    # The upload renders its section from the rows it read under its lock, with the new version
+    # added and the replaced one moved to the earlier versions: the page, reading the database
+    # afresh, must show the same.
+    upload(owner_client, nomination, "evidence", "a.png", samples.png_bytes())
+    upload(owner_client, nomination, "technical_report", "v1.pdf", samples.pdf_bytes())
+    response = upload(
+        owner_client, nomination, "technical_report", "v2.pdf", samples.pdf_bytes(pages=2)
+    )
+    answered = json.loads(response.content)["html"]
+    page = owner_client.get(url("submissions:nomination_edit", code=nomination.code))
+
+    def section(html: str) -> str:
+        part = html[html.index('data-testid="materials-used"') :]
+        part = part[: part.index('<div class="border-top pt-3 mt-3" id="material-video"')]
+        # Per response: the CSRF token, and where the forms come back to.
+        return re.sub(r'name="(csrfmiddlewaretoken|next)" value="[^"]*"', "", part)
+
+    assert section(answered) == section(page.content.decode())
+    assert "1 earlier version" in section(answered)
 
 
 def test_json_section_replaces_itself(owner_client, nomination):
