@@ -52,6 +52,8 @@ AXE_SOURCE = Axe().axe_script
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+# Template syntax that reached the page as text (an unclosed {# … #} runs over a line break).
+TEMPLATE_SYNTAX = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}")
 
 # Measured in the page: what overflows the window, which sideways-scrolling boxes lack the cue,
 # which table cells clip their text.
@@ -67,9 +69,9 @@ def _main_part(html: bytes) -> str:
     return CSRF_TOKEN.sub("", main)
 
 
-def _pages_of(world, persona, published_year: int) -> dict[str, str]:
+def _pages_of(world, persona, published_year: int, leaks: dict) -> dict[str, str]:
     """The HTML pages a persona gets with a GET (answers 200), in English paths, each with
-    its main part."""
+    its main part; the template syntax any shows as text goes into `leaks`."""
     client = test_idor._client(world, persona)
     paths = {}
     for route in all_routes():
@@ -88,6 +90,8 @@ def _pages_of(world, persona, published_year: int) -> dict[str, str]:
         html = response["Content-Type"].startswith("text/html")
         if response.status_code == 200 and html and b"<html" in response.content[:300].lower():
             paths[path] = _main_part(response.content)
+            if found := TEMPLATE_SYNTAX.findall(paths[path]):
+                leaks[f"{persona} {path}"] = found
     return paths
 
 
@@ -132,12 +136,13 @@ def test_every_page_of_every_persona_fits_a_phone_is_accessible_and_logs_no_erro
     browser, live_server, walk, shots
 ):
     failures = {}
+    leaks: dict[str, list[str]] = {}
     folder = shots("phone")
     personas = os.environ.get("WNEVC_PAGE_PERSONAS", ",".join(WALKED)).split(",")
     checked = set()
     with time_machine.travel(DURING, tick=True):
         for persona in personas:
-            reached = _pages_of(walk, persona, walk.published_year)
+            reached = _pages_of(walk, persona, walk.published_year, leaks)
             # The published year's results (its "Selected" badges) are among each one's pages.
             assert f"/en/results/{walk.published_year}/" in reached, persona
             # A page whose main part an earlier persona's page had is not loaded again: that
@@ -177,4 +182,5 @@ def test_every_page_of_every_persona_fits_a_phone_is_accessible_and_logs_no_erro
             context.close()
     report = json.dumps(failures, indent=1, ensure_ascii=False)
     (folder / "problems.json").write_text(report)
+    assert leaks == {}
     assert failures == {}
