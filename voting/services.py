@@ -373,7 +373,9 @@ def cast_ballot(*, round: BallotRound, voter: Expert, choices: Sequence[str]) ->
             if locked.state != RoundState.OPEN or not (locked.opens_at <= now < locked.closes_at):
                 raise RoundNotOpen(_("This round is not open for voting."))
             entry = (
-                RoundVoter.objects.select_for_update().filter(round=locked, expert=voter).first()
+                RoundVoter.objects.select_for_update(of=("self",))
+                .filter(round=locked, expert=voter)
+                .first()
             )
             if entry is None:
                 raise NotEligible(_("You are not on the voter list of this round."))
@@ -740,8 +742,8 @@ def _link_vacancy_runoff(runoff: BallotRound) -> None:
     """Tie a certified vacancy run-off to its decision (a re-run of a void one takes its place)
     and, when the public notice has already opened, give its winners their own notice."""
     decision = (
-        PlaceDecision.objects.select_for_update().filter(runoff=runoff).first()
-        or PlaceDecision.objects.select_for_update()
+        PlaceDecision.objects.select_for_update(of=("self",)).filter(runoff=runoff).first()
+        or PlaceDecision.objects.select_for_update(of=("self",))
         .filter(
             round_id=runoff.parent_id,
             decision=PlaceDecision.Decision.RUNOFF,

@@ -124,3 +124,17 @@ def test_a_ballot_racing_the_close_is_either_counted_or_refused(setting, organis
     assert round.result["cast"] == stored
     assert close_outcome[0] == "ok"
     assert (cast_outcome[0], stored) in {("ok", 5), ("RoundNotOpen", 4)}
+
+
+def test_a_ballot_holds_its_round_and_voter_row_but_not_the_edition(setting, edition):
+    from django.db import transaction
+
+    from tests.row_locks import locked_by_another
+
+    round, items, experts = setting
+
+    with transaction.atomic():
+        services.cast_ballot(round=round, voter=experts[0], choices=[items[0].code])
+
+        assert locked_by_another("voting_ballotround", round.pk)
+        assert not locked_by_another("submissions_edition", edition.pk)
