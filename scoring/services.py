@@ -105,7 +105,7 @@ def set_criterion_weights(*, edition: Edition, weights: Mapping[int, float], act
     least one positive weight, or no review of it could be totalled."""
     with transaction.atomic():
         criteria = list(
-            Criterion.objects.select_for_update()
+            Criterion.objects.select_for_update(of=("self",))
             .filter(category__edition=edition, pk__in=list(weights))
             .select_related("category")
         )
