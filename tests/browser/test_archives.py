@@ -63,13 +63,13 @@ def test_an_organiser_builds_and_downloads_the_archive_after_the_second_factor(
     page.locator("#main form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
     page.locator("input[name=code]").fill(totp_code(secret))
-    page.locator("#main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").first.click()
 
     page.goto("/zh-hans/archives/")
     assert page.locator("h1").inner_text() == "各届评选档案"
-    page.get_by_role("button", name="生成档案").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="生成档案").click()
     row = page.locator("[data-testid=archive-table] tbody tr").first
     assert "可下载" in row.inner_text()
     snap(page, path=str(shots("archives") / "browser-archives-zh-hans-390.png"), full_page=True)

@@ -41,8 +41,8 @@ def test_an_expert_bids_on_a_phone_and_the_choice_is_saved_at_once(browser, live
     page.goto("/zh-hans/accounts/login/")
     page.locator("input[name=login]").fill(expert.user.email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("#main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").first.click()
     page.goto("/zh-hans/review/bids/")
     assert page.locator("[data-testid=bid-row]").count() == 3
     page.locator(f"label[for=bid-{entries[1].code}-eager]").click()

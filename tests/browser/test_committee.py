@@ -32,8 +32,8 @@ def sign_in(page, user, language="en"):
     page.goto(f"/{language}/accounts/login/")
     page.locator("input[name=login]").fill(user.email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("#main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").first.click()
 
 
 def test_organiser_imports_the_committee_assigns_and_an_expert_accepts(page, shots, tmp_path):
@@ -48,8 +48,8 @@ def test_organiser_imports_the_committee_assigns_and_an_expert_accepts(page, sho
     sign_in(page, organiser)
     page.goto("/en/review/committee/import/")
     page.set_input_files("input[name=file]", str(roster))
-    page.locator("#main form[enctype] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form[enctype] button[type=submit]").click()
 
     assert (
         page.locator("[data-testid=import-summary]")
@@ -60,13 +60,13 @@ def test_organiser_imports_the_committee_assigns_and_an_expert_accepts(page, sho
     assert Expert.objects.count() == 0
     snap(page, path=str(folder / "browser_import_preview.png"), full_page=True)
 
-    page.locator("[data-testid=confirm-import]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-testid=confirm-import]").click()
     assert page.locator("[data-testid=expert-row]").count() == 2
 
     page.goto("/en/review/assignment/")
-    page.locator("[data-testid=run-assignment]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-testid=run-assignment]").click()
     page.locator("[data-testid=run-status][data-state=done]").wait_for()
     assert page.locator("[data-testid=conflicts-assigned]").inner_text() == "0"
     assert page.locator("td.cell-assigned").count() == 2
@@ -76,8 +76,8 @@ def test_organiser_imports_the_committee_assigns_and_an_expert_accepts(page, sho
     snap(page, path=str(folder / "browser_assignment.png"), full_page=True)
 
     page.goto("/en/review/committee/")
-    page.locator("[data-testid=invite-all]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-testid=invite-all]").click()
     assert page.locator("[data-status=invited]").count() == 2
     message = next(m for m in mail.outbox if m.to == ["zhao.liu@example.cn"])
     link = re.search(r"/en/review/invitation/\S+/", message.body).group(0)
@@ -86,8 +86,8 @@ def test_organiser_imports_the_committee_assigns_and_an_expert_accepts(page, sho
     page.goto(link)
     page.locator("input[name=new_password1]").fill("Committee-2031-pass")
     page.locator("input[name=new_password2]").fill("Committee-2031-pass")
-    page.locator("#main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").click()
 
     assert "/en/accounts/2fa/totp/activate" in page.url
     assert Expert.objects.get(user__email="zhao.liu@example.cn").accepted_at is not None

@@ -27,8 +27,8 @@ def sign_in(page, user, language="en"):
     page.goto(f"/{language}/accounts/login/")
     page.locator("input[name=login]").fill(user.email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("#main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").first.click()
 
 
 def test_recording_a_conflict_of_an_assigned_pair_says_the_assignment_went(page, shots):
@@ -44,8 +44,8 @@ def test_recording_a_conflict_of_an_assigned_pair_says_the_assignment_went(page,
     page.goto(url("review:conflict_nomination", code=entry.code))
     page.locator("select[name=expert]").select_option(str(expert.pk))
     page.locator("textarea[name=reason]").fill("Same laboratory")
-    page.locator("#main form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").last.click()
 
     assert "Li Expert was assigned to 2031-CE-001: the assignment was removed" in page.content()
     assert (Assignment.objects.count(), Conflict.objects.get().reason) == (0, "Same laboratory")

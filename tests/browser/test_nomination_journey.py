@@ -105,8 +105,8 @@ def sign_in(page, email, password, language="en"):
     page.goto(f"/{language}/accounts/login/")
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
-    page.locator("#main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").first.click()
 
 
 def alerts(page) -> list[str]:

@@ -24,8 +24,8 @@ def sign_in(page, user, language="en"):
     page.goto(f"/{language}/accounts/login/")
     page.locator("input[name=login]").fill(user.email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("#main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").first.click()
 
 
 def score_entry(page, code, score):
@@ -81,16 +81,16 @@ def test_an_expert_scores_two_entries_and_the_secretariat_confirms_the_finalists
     # The review window is still open: the page says so and asks for an acknowledgement.
     section = page.locator("[data-testid=category-cutting_edge]")
     assert "still open" in section.locator("[data-testid=shortlist-gaps]").inner_text()
-    section.locator("[data-testid=confirm-shortlist]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        section.locator("[data-testid=confirm-shortlist]").click()
     assert page.locator("[data-testid=shortlist-error]").count() == 1
     assert Nomination.objects.filter(state="in_review").count() == 2
     section.locator("input[name=acknowledged]").check()
     section.locator("textarea[name=acknowledgement]").fill("Every assigned review is in.")
-    section.locator("[data-testid=confirm-shortlist]").click()
-    page.wait_for_load_state()
-    page.locator("[data-testid=category-cutting_edge] [data-testid=confirm-finalists]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        section.locator("[data-testid=confirm-shortlist]").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=category-cutting_edge] [data-testid=confirm-finalists]").click()
 
     assert "Decided: 2 finalists." in page.content()
     assert "Decided: 0" not in page.content()  # the innovative category has nothing yet

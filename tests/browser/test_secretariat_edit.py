@@ -60,8 +60,8 @@ def test_organiser_edits_and_the_page_autosaves(page, recommendation, shots, lan
     page.goto(f"/{language}/accounts/login/")
     page.locator("input[name=login]").fill(organiser.email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("#main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").first.click()
 
     page.goto(f"/{language}/organiser/formal-check/{nomination.code}/")
     page.get_by_test_id("secretariat-edit").click()

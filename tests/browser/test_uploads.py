@@ -60,8 +60,8 @@ def sign_in(page, user, language):
     page.goto(f"/{language}/accounts/login/")
     page.locator("input[name=login]").fill(user.email)
     page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()
 
 
 @pytest.mark.parametrize(
