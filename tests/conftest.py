@@ -163,6 +163,25 @@ def _flush_deletes_rows():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, and before it drops the worker's test database, an end to any session
+    still connected to it. PostgreSQL will not drop a database in use, and a session can
+    outlive its test for a moment: a child of a process a fault test stopped, still exiting
+    (`tests/faults/processes.stop_process` waits for the whole group, within its timeout). One
+    did in CI, and failed a run whose every test had passed."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @contextmanager
 def rolled_back_at_the_end(django_db_blocker):
     """A transaction that a class- or module-scoped fixture holds open across its tests, for

@@ -81,14 +81,15 @@ def shared_database_url() -> str:
 def stop_process(
     process: subprocess.Popen, *, sig=signal.SIGTERM, group: bool = True, timeout: float = 15
 ) -> None:
-    """Signal a process started in its own session (with every process it started, if
-    `group`); whatever is left after `timeout` is killed."""
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        if group:
+    """Signal a process started in its own session (with every process it started, if `group`,
+    even when the process itself has ended: a worker a test killed leaves its pool children,
+    still connected to the database); whatever is left after `timeout` is killed."""
+    deadline = time.monotonic() + timeout
+    if group:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
-        else:
+    elif process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
             process.send_signal(sig)
     try:
         process.wait(timeout=timeout)
@@ -96,6 +97,30 @@ def stop_process(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+    if not group:
+        return
+    while _group_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _group_members(process.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _group_members(group_id: int) -> list[int]:
+    """The live (not zombie) processes of a process group, from /proc."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command's closing parenthesis: state, parent, process group.
+        if fields[0] != "Z" and int(fields[2]) == group_id:
+            members.append(int(entry))
+    return members
 
 
 # --- Redis ----------------------------------------------------------------------------------
