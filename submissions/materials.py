@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,11 +104,20 @@ class Uploaded:
     materials: list[Attachment]
 
 
-def _new_version(nomination: Nomination, kind: str) -> int:
-    latest = Attachment.objects.filter(nomination=nomination, kind=kind).aggregate(
-        latest=Max("version")
-    )["latest"]
-    return (latest or 0) + 1
+def _next_version(materials: list[Attachment], kind: str) -> int:
+    """The version a new material of `kind` takes, from all the nomination's materials."""
+    return max((m.version for m in materials if m.kind == kind), default=0) + 1
+
+
+def _supersede(materials: list[Attachment], kind: str) -> int:
+    """Take the current material of `kind` out of the current ones, in the database and in
+    `materials` (read under the lock); answer how many were."""
+    superseded = [m for m in materials if m.kind == kind and m.is_current]
+    if superseded:
+        Attachment.objects.filter(pk__in=[m.pk for m in superseded]).update(is_current=False)
+        for material in superseded:
+            material.is_current = False
+    return len(superseded)
 
 
 def _files_size_besides(nomination: Nomination, kind: str) -> int:
@@ -178,17 +187,8 @@ def add_attachment(*, nomination: Nomination, kind: str, upload, actor) -> Uploa
                     % {"name": name},
                     code="total_exceeded",
                 )
-            attachment.version = 1 + max(
-                (m.version for m in materials if m.kind == kind), default=0
-            )
-            superseded = [m for m in materials if replaces and m.kind == kind and m.is_current]
-            replaced = 0
-            if superseded:
-                replaced = Attachment.objects.filter(pk__in=[m.pk for m in superseded]).update(
-                    is_current=False
-                )
-                for material in superseded:
-                    material.is_current = False
+            attachment.version = _next_version(materials, kind)
+            replaced = _supersede(materials, kind) if replaces else 0
             attachment.save()
             record_event(
                 actor=actor,
@@ -219,15 +219,13 @@ def set_video_link(*, nomination: Nomination, url: str, actor) -> Attachment:
     except ValidationError as error:
         raise MaterialRefused(error.messages[0], code="invalid_url") from error
     with transaction.atomic():
-        Nomination.objects.select_for_update(of=("self",)).filter(pk=nomination.pk).first()
-        replaced = Attachment.objects.filter(
-            nomination=nomination, kind=VIDEO, is_current=True
-        ).update(is_current=False)
+        materials = _lock_and_read(nomination)
+        replaced = _supersede(materials, VIDEO)
         attachment = Attachment.objects.create(
             nomination=nomination,
             kind=VIDEO,
             video_url=url,
-            version=_new_version(nomination, VIDEO),
+            version=_next_version(materials, VIDEO),
             uploaded_by=actor,
             uploaded_at=now,
         )
