@@ -40,8 +40,10 @@ def _celery_eager():
 
 # The production hasher is slow on purpose (PBKDF2, about half a second a password on these
 # machines), and factories hash one for every user: tests hash with MD5. The defaults stay
-# listed after it, so a hash made by a session-wide fixture still checks. Fault tests are left
-# alone: their users sign in to servers in other processes, which know only the defaults.
+# listed after it, so a hash made by a session-wide fixture still checks. The fault tests' users
+# too: the servers they start in other processes know only the defaults, but no test signs in
+# there with a password (a session made by force_login names the account, and the other process
+# checks it against an HMAC of the stored hash, whatever the hasher). Half a second a user saved.
 FAST_PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     *global_settings.PASSWORD_HASHERS,
@@ -49,12 +51,9 @@ FAST_PASSWORD_HASHERS = [
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(request):
+def _fast_passwords():
     # Not through pytest-django's `settings`: requested here, it would outlive the test's own
     # `settings` and undo a test's CACHES only after `_fresh_cache` had cleared the wrong cache.
-    if "faults" in request.node.path.parts:
-        yield
-        return
     with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
         yield
 
