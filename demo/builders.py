@@ -14,6 +14,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from archives.models import EditionArchive
+from publication.models import PublicDocument
 from review.models import Review
 from submissions import defaults
 from submissions.models import Category, Direction, Edition, Nomination, StageWindow
@@ -71,12 +73,23 @@ class UnknownStage(ValueError):
     pass
 
 
+def _clear_stored_outputs(year: int) -> None:
+    """The year's public PDFs (rendered after publication) and archives, rows and files: they
+    protect the edition too, and their files would otherwise stay behind in the store."""
+    for model in (PublicDocument, EditionArchive):
+        rows = model.objects.filter(edition__year=year)
+        for row in rows.exclude(file=""):
+            row.file.delete(save=False)
+        rows.delete()
+
+
 def build_edition(*, year: int, calendar_stage: Stage, expert_count: int, now: datetime):
     """The edition for `year`, rebuilt from scratch and made the only current one."""
     # Nominations protect their edition from deletion by accident, and reviews their
     # assignments; here it is on purpose.
     Review.objects.filter(assignment__nomination__edition__year=year).delete()
     clear_voting(year)
+    _clear_stored_outputs(year)
     Nomination.objects.filter(edition__year=year).delete()
     Edition.objects.filter(year=year).delete()
     Edition.objects.filter(is_current=True).update(is_current=False)

@@ -6,9 +6,12 @@ import re
 from io import StringIO
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from archives.models import EditionArchive
 from core.models import OutboundEmail, OutboxMessage
+from publication.models import PublicDocument
 from submissions.models import Nomination
 from submissions.tasks import send_state_change_notice
 from tests.demo.conftest import seeded_once
@@ -113,3 +116,23 @@ def test_seeding_creates_no_outgoing_email_but_a_later_action_still_does(
     assert sent >= 1
     assert OutboundEmail.objects.count() == sent
     assert len(mailoutbox) == sent
+
+
+def test_seeding_again_after_publication_rebuilds_the_year_and_its_stored_files(
+    django_capture_on_commit_callbacks,
+):
+    # As in `make demo`: what publication queues runs, so the results book and the
+    # certificates are rendered and stored; an organiser has also asked for an archive.
+    with django_capture_on_commit_callbacks(execute=True):
+        seed("--stage", "published")
+    documents = list(PublicDocument.objects.filter(edition__year=2030))
+    assert {d.kind for d in documents} == {"results-book", "certificate"}
+    EditionArchive.objects.create(edition=documents[0].edition)
+
+    seed()
+
+    assert not PublicDocument.objects.filter(edition__year=2030).exists()
+    assert not EditionArchive.objects.filter(edition__year=2030).exists()
+    assert not any(default_storage.exists(d.file.name) for d in documents)
+    assert not BallotRound.objects.filter(edition__year=2030).exists()
+    assert Nomination.objects.filter(edition__year=2030, state="draft").exists()
