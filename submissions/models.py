@@ -145,6 +145,10 @@ class StageWindow(models.Model):
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at
 
+    def is_upcoming(self, now=None) -> bool:
+        """Whether the window is still to open (a page says when, not that it is closed)."""
+        return (now or timezone.now()) < self.opens_at
+
 
 class Category(models.Model):
     """Cutting-edge or innovative: each with its own criteria and winners quota."""

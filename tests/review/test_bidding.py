@@ -255,6 +255,28 @@ def test_organisers_open_bidding_and_see_progress(client, world):
     assert "2 位专家中已有 1 位" in page
 
 
+@pytest.mark.parametrize(
+    ("moment", "says", "not_said"),
+    [
+        (BIDDING_OPENS - timedelta(days=2), "意愿填报将于 2030-", "意愿填报已截止"),
+        (WHILE_BIDDING, "意愿填报正在进行", "意愿填报已截止"),
+        (OPENS + timedelta(hours=1), "意愿填报已截止", "意愿填报将于"),
+    ],
+    ids=["before", "during", "after"],
+)
+def test_the_organisers_page_says_whether_bidding_is_to_come_open_or_over(
+    client, world, moment, says, not_said
+):
+    # A window still to open is not "closed": the page gives the day it opens.
+    client.force_login(UserFactory(roles=["organiser"]))
+
+    with time_machine.travel(moment, tick=False):
+        page = client.get(url("review:bidding_overview", language="zh-hans")).content.decode()
+
+    assert says in page
+    assert not_said not in page
+
+
 def test_a_window_that_closes_before_it_opens_is_refused(client, world):
     organiser = UserFactory(roles=["organiser"])
     client.force_login(organiser)
