@@ -239,8 +239,14 @@ def certified_winners(category: Category) -> list[Nomination]:
     return [by_code[code] for code in codes if code in by_code]
 
 
-def finalists_of_edition(edition: Edition) -> QuerySet[Nomination]:
-    return Nomination.objects.filter(edition=edition, state=NominationState.FINALIST)
+# A finalist stays one of the final's entries once its round is certified, as a winner or not.
+REACHED_THE_FINAL = (NominationState.FINALIST, NominationState.WINNER, NominationState.NOT_SELECTED)
+
+
+def final_entries_of_edition(edition: Edition) -> QuerySet[Nomination]:
+    """The nominations that reached the final evaluation: finalists still to be voted on, and
+    those a certified round made winners or not selected."""
+    return Nomination.objects.filter(edition=edition, state__in=REACHED_THE_FINAL)
 
 
 # --- Late conflicts -------------------------------------------------------------------------

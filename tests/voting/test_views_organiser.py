@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import AuditEvent
+from submissions.services import transition
+from submissions.states import NominationState
 from tests.factories import EditionFactory, OrganisationFactory, UserFactory
 from tests.voting import tellers
 from voting import services
@@ -193,6 +195,28 @@ def test_the_rounds_page_lists_rounds_per_category_with_turnout(signed_in, round
 
     assert url("voting:organiser_round", pk=round.pk) in html
     assert "1 / 3" in html
+
+
+def test_after_publication_the_rounds_page_still_counts_the_finalists_and_opens_none(
+    signed_in, organiser, round, items, committee
+):
+    # Published, the finalists are winners or not selected (as `publish` moves them): they
+    # still made the final, and none waits for a round.
+    for expert in committee:
+        services.cast_ballot(round=round, voter=expert, choices=[items[0].code])
+    tellers.close_round(round=round, actor=organiser)
+    signed_in.post(
+        url("voting:organiser_certify", pk=round.pk),
+        {"unfilled": "vacant", "reason": "Only one item passed."},
+    )
+    for item in items:
+        target = NominationState.WINNER if item == items[0] else NominationState.NOT_SELECTED
+        transition(nomination=item, to_state=target, actor=organiser, notify=False)
+
+    html = signed_in.get(url("voting:organiser_rounds")).content.decode()
+
+    assert f"{len(items)} finalists" in html
+    assert url("voting:organiser_open", code=round.category.code) not in html
 
 
 def test_the_organiser_pages_read_in_chinese(signed_in, round):

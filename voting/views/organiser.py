@@ -14,6 +14,7 @@ from core.access import permission_required_or_404
 from core.errors import Refused
 from submissions.models import Category
 from submissions.queries import current_edition_or_404
+from submissions.states import NominationState
 
 from .. import queries, runoffs, services
 from ..forms import ClosesAtForm, OpenRoundForm, PlaceDecisionForm, VoidRoundForm
@@ -46,9 +47,14 @@ def organiser_rounds(request):
     ):
         if round_id is not None:
             voters[round_id] = voters.get(round_id, 0) + 1
-    finalist_counts = {}
-    for category_id in queries.finalists_of_edition(edition).values_list("category_id", flat=True):
+    # Per category: the entries that reached the final, and those still waiting for a vote.
+    finalist_counts, waiting = {}, {}
+    for category_id, state in queries.final_entries_of_edition(edition).values_list(
+        "category_id", "state"
+    ):
         finalist_counts[category_id] = finalist_counts.get(category_id, 0) + 1
+        if state == NominationState.FINALIST:
+            waiting[category_id] = waiting.get(category_id, 0) + 1
     sections = []
     for category in categories:
         category_rounds = [r for r in rounds if r.category_id == category.pk]
@@ -60,6 +66,7 @@ def organiser_rounds(request):
                 "category": category,
                 "rounds": category_rounds,
                 "finalists": finalist_counts.get(category.pk, 0),
+                "waiting": waiting.get(category.pk, 0),
                 "can_open": not any(r.state in services.UNFINISHED for r in category_rounds),
             }
         )
