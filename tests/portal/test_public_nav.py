@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.htmlparse import find_all
+from tests.htmlparse import find_all, find_one
 from tests.voting.conftest import url
 from tests.voting.publication_fixtures import *  # noqa: F403 - the shared publication fixtures
 
@@ -75,3 +75,32 @@ def test_an_earlier_editions_results_are_not_the_current_ones(client, published,
     response = client.get(url("submissions:home", "en"))
 
     assert nav_links(response) == []
+
+
+def _hero_links(response) -> set[str]:
+    """Where the home page's big buttons lead (the navbar's own Register link aside)."""
+    return {a.attrs["href"] for a in find_all(response, "a") if "btn-lg" in a.classes}
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "See the {year} results"), ("zh-hans", "查看{year}年评选结果")]
+)
+def test_once_published_the_home_page_leads_to_the_results_not_to_nominating(
+    client, published, edition, language, label
+):
+    response = client.get(url("submissions:home", language))
+
+    results = url("publication:results", language, year=edition.year)
+    button = find_one(response, "a", data_testid="hero-results")
+    assert (button.text, button.attrs["href"]) == (label.format(year=edition.year), results)
+    html = response.content.decode()
+    note = html[html.index('data-testid="past-edition-note"') :]
+    assert f'href="{results}"' in note[: note.index("</p>")]
+    assert url("account_signup", language) not in _hero_links(response)
+
+
+def test_before_publication_the_home_page_invites_nominations(client, certified):
+    response = client.get(url("submissions:home", "en"))
+
+    assert find_all(response, "a", data_testid="hero-results") == []
+    assert url("account_signup", "en") in _hero_links(response)
