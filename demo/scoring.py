@@ -17,7 +17,11 @@ from datetime import timedelta
 
 from review.models import Assignment, Criterion, CriterionScore, Review
 from review.queries import entries_to_review
-from review.services import assign_reviewers, refresh_automatic_conflicts
+from review.services import (
+    execute_assignment_run,
+    refresh_automatic_conflicts,
+    start_assignment_run,
+)
 from scoring.queries import edition_ranking
 from scoring.services import (
     ShortlistError,
@@ -124,10 +128,28 @@ def build_review(demo) -> None:
     # Bidding closed before the preliminary evaluation: about half the committee said what it
     # would like to review.
     write_bids(demo.edition, list(entries_to_review(demo.edition)))
+    _committee_accepted(demo)
     experts = demo.edition.experts.count()
     per_entry = min(demo.edition.reviewers_per_entry, max(experts - 1, 1))
-    assign_reviewers(edition=demo.edition, per_entry=per_entry, actor=organiser)
+    # A run, as the organiser starts it from the assignment page, done at once here (its
+    # queued task then finds it done): the page shows the run and its summary.
+    run = start_assignment_run(edition=demo.edition, per_entry=per_entry, actor=organiser)
+    run = execute_assignment_run(run=run)
+    if run.state != run.State.DONE:
+        raise RuntimeError(f"The demo's assignment run failed: {run.error}")
     _write_reviews(demo, share_submitted=SUBMITTED_SHARE, share_draft=DRAFT_SHARE)
+
+
+def _committee_accepted(demo) -> None:
+    """The committee reviewing has been invited and has accepted, a fortnight and ten days
+    before the preliminary evaluation opened (the committee page says so)."""
+    opens = preliminary_window(demo.edition).opens_at
+    demo.edition.experts.filter(invited_at__isnull=True).update(
+        invited_at=opens - timedelta(days=14)
+    )
+    demo.edition.experts.filter(accepted_at__isnull=True).update(
+        accepted_at=opens - timedelta(days=10)
+    )
 
 
 def build_shortlist(demo) -> None:

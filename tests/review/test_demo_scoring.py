@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Count
 
 from demo.builders import build_demo
-from review.models import Assignment, Criterion, Review
+from review.models import Assignment, AssignmentRun, Criterion, Review
 from submissions.models import Nomination
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,13 @@ def test_review_stage_has_assignments_and_partly_finished_reviews():
     assert reviews["draft"] > 0
     assert reviews["submitted"] + reviews["draft"] < assignments
     assert _states(demo.edition, channel__in=["open", "secretariat"]).get("in_review", 0) > 0
+    # As the organiser's pages tell it: the committee accepted its invitations, and the
+    # assignment was a run of the solver, done, whose summary counts what is there.
+    experts = demo.edition.experts.all()
+    opens = demo.edition.window("preliminary").opens_at
+    assert all(e.invited_at < e.accepted_at < opens for e in experts)
+    [run] = AssignmentRun.objects.filter(edition=demo.edition)
+    assert (run.state, run.summary["created"]) == (AssignmentRun.State.DONE, assignments)
 
 
 def test_shortlist_stage_finishes_reviews_and_confirms_the_finalists():
