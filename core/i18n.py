@@ -12,3 +12,9 @@ def localized(obj, field: str, language: str | None = None) -> str:
     first, second = ("zh", "en") if is_chinese(language) else ("en", "zh")
     value = getattr(obj, f"{field}_{first}", "") or ""
     return value or (getattr(obj, f"{field}_{second}", "") or "")
+
+
+def join_items(items) -> str:
+    """Items of a list in running text, as the language writes them: "a, b" in English,
+    "a、b" in Chinese (an enumeration comma, not the English one)."""
+    return ("、" if is_chinese() else ", ").join(str(item) for item in items)

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from core import outbox
 from core.emails import enqueue_notice
 from core.errors import Refused
-from core.i18n import localized
+from core.i18n import join_items, localized
 from core.services import record_event
 from core.storage import STORAGE_ERRORS, measure_upload
 from submissions.models import Category, Edition, Nomination
@@ -477,7 +477,7 @@ def publication_blockers(
                 "An upheld objection against a proposed winner needs its consequence: remove "
                 "the technology or keep it with written reasons (%(references)s)."
             )
-            % {"references": ", ".join(o.reference for o in undecided)}
+            % {"references": join_items(o.reference for o in undecided)}
         )
     freed_by_category = runoffs.freed_places_by_category(edition, publication)
     for category in edition.categories.order_by("code"):

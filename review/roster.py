@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from core.i18n import join_items
+
 from .conflicts import normalise_name
 
 COLUMNS = (
@@ -136,7 +138,7 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
     if missing:
         raise RosterFileError(
             _("The first row must name the columns; missing: %(columns)s.")
-            % {"columns": ", ".join(missing)}
+            % {"columns": join_items(missing)}
         )
     rows = []
     for raw in raw_rows[1:]:

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from accounts.rules import is_organiser
 from core.emails import queue_email, queued_among
 from core.errors import Refused
-from core.i18n import localized
+from core.i18n import join_items, localized
 from core.services import record_event
 from review.criteria_defaults import BY_CATEGORY
 from review.models import Assignment, Conflict, Criterion, CriterionScore, Expert, Review
@@ -210,7 +210,7 @@ def save_review(
         missing = [c for c in criteria if merged.get(c.pk) is None]
         submitting = submit or review.state == Review.State.SUBMITTED
         if submitting and (missing or confidence is None):
-            names = ", ".join(localized(c, "name") for c in missing)
+            names = join_items(localized(c, "name") for c in missing)
             if missing:
                 message = _("Give a score for every criterion before submitting: %(names)s.") % {
                     "names": names

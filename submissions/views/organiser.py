@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import permission_required_or_404
 from core.errors import Refused
+from core.i18n import join_items
 
 from .. import formal_check, snapshots
 from ..completeness import (
@@ -135,14 +136,14 @@ def formalcheck_bulk(request):
             % {
                 "decision": FormalCheck.Decision(data["decision"]).label,
                 "count": len(result.decided),
-                "codes": ", ".join(n.code for n in result.decided),
+                "codes": join_items(n.code for n in result.decided),
             },
         )
     if result.skipped:
         messages.warning(
             request,
             _("Not changed, because they are no longer awaiting the check: %(codes)s.")
-            % {"codes": ", ".join(n.code for n in result.skipped)},
+            % {"codes": join_items(n.code for n in result.skipped)},
         )
     return redirect(_queue_url(filters))
 

@@ -260,7 +260,9 @@ def test_an_incomplete_submission_keeps_what_was_entered(client, world):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "请为每一项评价指标打分后再提交" in page or "Give a score for every criterion" in page
+    # In Chinese, with the unscored criteria listed the Chinese way (、, not ", ").
+    unscored = "、".join(c.name_zh for c in criteria(world["edition"])[2:])
+    assert f"请为每一项评价指标打分后再提交：{unscored}。" in page
     assert "Strong results." in page
     assert 'value="7" checked' in page
     assert not Review.objects.filter(state="submitted").exists()
