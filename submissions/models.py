@@ -321,6 +321,13 @@ class Nomination(TimeStampedModel):
     def __str__(self):
         return f"{self.code} {self.title_en or self.title_zh}".strip()
 
+    @property
+    def declarations_in_order(self) -> list["Declaration"]:
+        """The declarations made, in the order the form asks for them (the rows sort by their
+        code, which reads backwards); from the prefetch when there is one."""
+        order = {kind: position for position, kind in enumerate(Declaration.Kind.values)}
+        return sorted(self.declarations.all(), key=lambda declaration: order[declaration.kind])
+
 
 # Content a nominator may set through create_nomination / save_nomination, in the order the
 # form shows it (submissions.forms.NominationForm and the snapshot at a return use this list).

@@ -7,9 +7,9 @@ import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from submissions.models import Nomination, StageWindow, StateChange
+from submissions.models import Declaration, Nomination, StageWindow, StateChange
 from submissions.stages import Stage
 from tests.factories import (
     NominationFactory,
@@ -433,6 +433,23 @@ def test_the_detail_page_shows_the_timeline(client, complete_nomination, nominat
     assert states == ["draft", "submitted", "returned"]
     assert "Stamp missing" in timeline.text
     assert find_all(response, id="attachments")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_detail_page_lists_the_declarations_in_the_forms_order(
+    client, complete_nomination, nominator, language
+):
+    client.force_login(nominator)
+
+    response = client.get(
+        url("submissions:nomination_detail", language, code=complete_nomination.code)
+    )
+    with translation.override(language):
+        in_form_order = [str(label) for label in Declaration.Kind.labels]
+    page = response.content.decode()
+
+    positions = [page.index(label) for label in in_form_order]
+    assert positions == sorted(positions)
 
 
 def test_withdrawing_asks_for_confirmation_then_withdraws(client, nomination, nominator):
