@@ -1,12 +1,14 @@
-"""allauth strings we word differently in Chinese.
+"""allauth's and Django's strings we word differently in Chinese.
 
 allauth's own Chinese catalogue mixes "Email", "电子邮件" and "登出"; the portal says 电子邮箱 and
-退出登录 everywhere. Marking allauth's msgids here brings them into our catalogue, which Django
-reads before allauth's (LOCALE_PATHS come first), so our wording wins on allauth's pages too.
-Nothing imports this module: makemessages only needs to read it.
+退出登录 everywhere. Django's password rules say 你 where the portal says 您 to everyone, and
+allauth's invitation to sign up has spaces around its link. Marking their msgids here brings
+them into our catalogue, which Django reads before allauth's and its own (LOCALE_PATHS come
+first), so our wording wins on their pages too. Nothing imports this module: makemessages only
+needs to read it.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 ALLAUTH_MSGIDS = (
     gettext_noop("Email Addresses"),
@@ -54,4 +56,19 @@ ALLAUTH_MSGIDS = (
     gettext_noop("Authenticator code"),
     gettext_noop("Email address"),
     gettext_noop("Successfully signed in as %(name)s."),
+    gettext_noop(
+        "If you have not created an account yet, then please %(link)ssign up%(end_link)s first."
+    ),
+)
+
+# Django's password rules, listed under the password on the sign-up and password pages.
+DJANGO_MSGIDS = (
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
 )

@@ -146,3 +146,14 @@ def test_the_totp_qr_code_is_an_image_the_csp_allows(client):
     assert "data:" in response["Content-Security-Policy"].split("img-src")[1].split(";")[0]
     assert "<style" not in html
     assert ' style="' not in html
+
+
+def test_the_chinese_sign_up_and_sign_in_pages_address_the_visitor_as_the_portal_does(client):
+    # The portal says 您 to everyone; Django's password rules say 你 in its own catalogue. And
+    # allauth's invitation to register puts spaces around its link ("请先 注册 。").
+    signup = client.get(url("account_signup", "zh-hans")).content.decode()
+    login = client.get(url("account_login", "zh-hans")).content.decode()
+
+    assert "您的密码不能与您的其他个人信息太相似。" in signup
+    assert "你的" not in signup
+    assert re.search(r"请先<a [^>]*>\s*注册\s*</a>。", login), "the invitation to register"
