@@ -33,6 +33,7 @@ from submissions.states import NominationState
 from voting import bulletin as bulletin_module
 from voting import queries, runoffs
 from voting.models import BallotRound, Objection, PlaceDecision, Publication, RoundState
+from voting.queries import REACHED_THE_FINAL
 from voting.shares import share
 
 from . import tasks
@@ -159,9 +160,8 @@ def proposed_results(
     removed = set(publication.removed if publication else [])
     certified = certified_codes(edition)
     categories = list(edition.categories.order_by("code"))
-    states = [NominationState.FINALIST, NominationState.WINNER, NominationState.NOT_SELECTED]
     nominations = list(
-        Nomination.objects.filter(edition=edition, state__in=states)
+        Nomination.objects.filter(edition=edition, state__in=REACHED_THE_FINAL)
         .select_related("organisation", "direction", "category")
         .order_by("code")
     )

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from publication import services as publication
 from submissions.models import Nomination
-from tests.factories import UserFactory
+from tests.factories import CategoryFactory, UserFactory
 from tests.i18n_checks import assert_main_is_chinese, assert_main_is_english
 from tests.voting.conftest import url
 from tests.voting.publication_fixtures import *  # noqa: F403
@@ -379,3 +379,24 @@ def test_organiser_pages_read_in_chinese(client, edition, organiser, notice):
     assert "记录处理结果" in detail.content.decode()
     assert_main_is_chinese(dashboard, allow=[*titles("zh-hans"), objection.reference])
     assert_main_is_chinese(detail, allow=[objection.reference])
+
+
+def test_the_dashboard_says_none_are_proposed_before_a_certified_round(client, edition, organiser):
+    CategoryFactory(edition=edition, code="innovative")
+    client.force_login(organiser)
+
+    page = client.get(url("publication:dashboard", "zh-hans")).content.decode()
+
+    assert "暂无：本类别的投票轮次经确认后，即列出拟入选技术。" in page
+    assert "<li>—</li>" not in page
+
+
+def test_once_published_the_dashboard_heads_the_winners_as_winners(
+    client, edition, organiser, published
+):
+    client.force_login(organiser)
+
+    page = client.get(url("publication:dashboard", "zh-hans")).content.decode()
+
+    assert '<h3 class="h6">入选技术</h3>' in page
+    assert "拟入选技术" not in page
