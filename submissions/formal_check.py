@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -255,6 +255,20 @@ class QueueFilters:
             "q": self.search,
         }
         return {key: value for key, value in values.items() if value}
+
+
+def state_counts(edition: Edition) -> dict[str, int]:
+    """How many of the edition's nominations are in each state of the queue (one query), for
+    the filter to say where they are when the default view, those awaiting the check, is empty."""
+    counts = dict.fromkeys(QUEUE_STATES, 0)
+    rows = (
+        Nomination.objects.filter(edition=edition, state__in=QUEUE_STATES)
+        .values_list("state")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts.update(dict(rows))
+    return counts
 
 
 def queue(edition: Edition, filters: QueueFilters) -> QuerySet[Nomination]:

@@ -94,8 +94,13 @@ def formalcheck_queue(request):
             "categories": list(edition.categories.all()),
             "directions": list(edition.directions.all()),
             "channels": Channel.choices,
-            "states": [(state.value, state.label) for state in formal_check.QUEUE_STATES],
+            "states": [
+                (state.value, state.label, count)
+                for state, count in formal_check.state_counts(edition).items()
+            ],
             "bulk_form": BulkDecisionForm(ids=[row["nomination"].pk for row in rows]),
+            # Only nominations awaiting the check can be decided together.
+            "selectable": any(row["nomination"].state == NominationState.SUBMITTED for row in rows),
             "queue_url": _queue_url(filters),
         },
     )

@@ -88,6 +88,34 @@ def test_queue_lists_submitted_nominations_with_completeness(client, organiser, 
     assert "0 items missing" not in rows[0].text
 
 
+def _state_options(response) -> dict[str, str]:
+    return {o.attrs["value"]: o.text for o in find_all(response, "option") if "value" in o.attrs}
+
+
+def test_the_state_filter_says_how_many_are_in_each_state(client, organiser, awaiting):
+    # Once everything is checked, the default view (awaiting the check) is empty: the filter
+    # says where the nominations went, and there is nothing to decide together.
+    transition(nomination=awaiting, to_state=S.ELIGIBLE, actor=organiser)
+    client.force_login(organiser)
+
+    response = client.get(url("submissions:formalcheck_queue", "zh-hans"))
+
+    options = _state_options(response)
+    assert (options["submitted"], options["eligible"]) == ("已提交（0）", "形式审查通过（1）")
+    assert find_all(response, data_testid="bulk-decision") == []
+
+
+def test_the_bulk_decision_is_offered_while_nominations_await_the_check(
+    client, organiser, awaiting
+):
+    client.force_login(organiser)
+
+    response = client.get(url("submissions:formalcheck_queue"))
+
+    assert _state_options(response)["submitted"] == "Submitted (1)"
+    assert len(find_all(response, data_testid="bulk-decision")) == 1
+
+
 def test_queue_filter_by_category_hides_the_others(client, organiser, awaiting):
     client.force_login(organiser)
 
