@@ -171,7 +171,7 @@ class ResolutionForm(forms.Form):
 
 class NoticeForm(forms.Form):
     closes_at = forms.DateTimeField(
-        label=_("The notice closes at (China Standard Time)"),
+        label=_("The notice closes at (Beijing time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

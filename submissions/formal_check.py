@@ -321,9 +321,9 @@ def export_header() -> list[str]:
         _("TRL"),
         _("State"),
         _("Complete"),
-        _("Submitted (China Standard Time)"),
+        _("Submitted (Beijing time)"),
         _("Reasons for return"),
-        _("Correction deadline (China Standard Time)"),
+        _("Correction deadline (Beijing time)"),
     ]
 
 

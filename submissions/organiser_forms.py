@@ -22,7 +22,7 @@ def _deadline_field():
         label=_("Correction deadline"),
         required=False,
         widget=DeadlineInput(),
-        help_text=_("China Standard Time (Asia/Shanghai). Required when returning."),
+        help_text=_("Beijing time (Asia/Shanghai). Required when returning."),
     )
 
 

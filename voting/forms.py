@@ -29,7 +29,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 class ClosesAtForm(forms.Form):
     closes_at = forms.DateTimeField(
-        label=_("Voting closes (China Standard Time)"),
+        label=_("Voting closes (Beijing time)"),
         widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

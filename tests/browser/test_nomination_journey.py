@@ -293,7 +293,7 @@ def test_sign_up_nominate_upload_submit_return_correct_and_eligible(
     returned = page.locator("#main .alert-warning").first.locator("p").all_inner_texts()
     assert returned == [
         "Returned for correction: please correct and submit again before "
-        f"{deadline:%Y-%m-%d %H:%M} (China Standard Time).",
+        f"{deadline:%Y-%m-%d %H:%M} (Beijing time).",
         REASON,
     ]
     assert timeline(page)[-2:] == ["submitted", "returned"]
