@@ -187,7 +187,13 @@ def record_conflicts(
                 conflict.save(update_fields=["reason"])
                 changed += 1
         _tell_organisers(removed, source=source)
-    return {"created": len(new_pairs), "changed": changed, "assignments_removed": len(removed)}
+    return {
+        "created": len(new_pairs),
+        "changed": changed,
+        "assignments_removed": len(removed),
+        # The entries whose assignment went, with any review begun on it.
+        "withdrawn": [r["nomination"].code for r in removed],
+    }
 
 
 def refresh_automatic_conflicts(*, edition: Edition, actor) -> dict:
@@ -349,6 +355,11 @@ def declare_conflicts(*, expert: Expert, declared: dict[int, str], actor) -> dic
             created_by=actor,
         )
         added = recorded["created"]
-        result = {"declared": len(declared), "added": added, "removed": len(removed)}
+        result = {
+            "declared": len(declared),
+            "added": added,
+            "removed": len(removed),
+            "withdrawn": recorded["withdrawn"],
+        }
         record_event(actor=actor, action="review.conflicts_declared", obj=expert, details=result)
     return result

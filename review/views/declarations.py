@@ -8,10 +8,11 @@ from django.views.decorators.http import require_http_methods
 
 from core.access import permission_required_or_404
 from core.errors import Refused
+from core.i18n import join_items
 from submissions.queries import current_edition
 
 from .. import queries
-from ..models import Conflict
+from ..models import Assignment, Conflict
 from ..services import declaration_window_open, declare_conflicts
 
 
@@ -25,6 +26,7 @@ def declare(request):
         queries.declarable_nominations(edition).only("pk", "code", "title_zh", "title_en")
     )
     mine = {c.nomination_id: c for c in Conflict.objects.filter(expert=expert)}
+    assigned = set(Assignment.objects.filter(expert=expert).values_list("nomination_id", flat=True))
     errors: dict[int, str] = {}
     posted_reasons: dict[int, str] = {}
     if request.method == "POST":
@@ -49,6 +51,17 @@ def declare(request):
                     _("Your declarations are saved: %(count)s conflicts declared.")
                     % {"count": result["declared"]},
                 )
+                if result["withdrawn"]:
+                    messages.warning(
+                        request,
+                        _(
+                            "You no longer review %(codes)s: an expert does not evaluate an "
+                            "entry they have a conflict with, so the assignment was withdrawn "
+                            "with the review you had entered. The secretariat keeps a record "
+                            "of it."
+                        )
+                        % {"codes": join_items(result["withdrawn"])},
+                    )
                 return redirect("review:declare")
         else:
             messages.error(request, _("Some declarations need a reason; nothing was saved yet."))
@@ -70,6 +83,8 @@ def declare(request):
                 "error": errors.get(nomination.pk, ""),
                 # Conflicts the secretariat or the data already recorded: shown, not editable.
                 "recorded": conflict is not None and not declared,
+                # Declaring a conflict on it withdraws the assignment and the review: said first.
+                "assigned": nomination.pk in assigned,
             }
         )
     return render(

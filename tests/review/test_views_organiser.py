@@ -320,6 +320,27 @@ def test_an_expert_declares_a_conflict_on_the_declaration_page(client, edition, 
     ]
 
 
+def test_declaring_a_conflict_on_an_assigned_entry_warns_before_and_says_what_went(
+    client, edition, panel
+):
+    # A conflict is hard: the assignment goes, with any review entered. The expert reads it
+    # beside the entry before ticking, and is told after saving which entries went.
+    experts, entries = panel
+    Assignment.objects.create(expert=experts[0], nomination=entries[0])
+    client.force_login(experts[0].user)
+
+    page = client.get(url("review:declare", "zh-hans"))
+    saved = client.post(
+        url("review:declare", "zh-hans"),
+        {f"conflict_{entries[0].pk}": "1", f"reason_{entries[0].pk}": "曾在该单位任职"},
+        follow=True,
+    )
+
+    assert len(re.findall('data-testid="assigned-warning"', page.content.decode())) == 1
+    assert f"您不再评审 {entries[0].code}" in saved.content.decode()
+    assert not Assignment.objects.filter(expert=experts[0], nomination=entries[0]).exists()
+
+
 # --- Assignment pages -----------------------------------------------------------------------
 
 
