@@ -484,7 +484,11 @@ def test_a_returned_nomination_is_corrected_and_resubmitted_after_the_window(
             url("submissions:nomination_edit", code=nomination.code),
             form_data(nomination, title_en="Corrected title"),
         )
+        check = client.get(url("submissions:nomination_submit", "zh-hans", code=nomination.code))
         client.post(url("submissions:nomination_submit", code=nomination.code))
 
     nomination.refresh_from_db()
     assert (nomination.title_en, nomination.state) == ("Corrected title", "submitted")
+    # The check page speaks of the correction, not of a collection window long closed.
+    after = find_one(check, data_testid="after-submit").text
+    assert after == "提交补正后，秘书处将再次审查该申报，并通过电子邮件告知您结果。"
