@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from accounts.rules import is_organiser
 from core.emails import queue_email, queued_among
 from core.errors import Refused
-from core.i18n import join_items, localized
+from core.i18n import is_chinese, join_items, localized
 from core.services import record_event
 from review.criteria_defaults import BY_CATEGORY
 from review.models import Assignment, Conflict, Criterion, CriterionScore, Expert, Review
@@ -211,12 +211,16 @@ def save_review(
         submitting = submit or review.state == Review.State.SUBMITTED
         if submitting and (missing or confidence is None):
             names = join_items(localized(c, "name") for c in missing)
+            # Everything still missing in one message, not one round trip each.
+            parts = []
             if missing:
-                message = _("Give a score for every criterion before submitting: %(names)s.") % {
-                    "names": names
-                }
-            else:
-                message = _("Choose your confidence before submitting.")
+                parts.append(
+                    _("Give a score for every criterion before submitting: %(names)s.")
+                    % {"names": names}
+                )
+            if confidence is None:
+                parts.append(_("Choose your confidence before submitting."))
+            message = ("" if is_chinese() else " ").join(parts)
             if review.state == Review.State.SUBMITTED and not submit:
                 message = _(
                     "This review is submitted: every criterion needs a score and a confidence "

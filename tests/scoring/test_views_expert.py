@@ -269,6 +269,22 @@ def test_an_incomplete_submission_keeps_what_was_entered(client, world):
 
 
 @time_machine.travel(DURING, tick=False)
+def test_a_submission_missing_scores_and_confidence_names_both_at_once(client, world):
+    client.force_login(world["assigned"].user)
+
+    response = client.post(
+        url("scoring:entry", "zh-hans", code=world["nomination"].code),
+        _form_data(world, [7, 8, 6], confidence="", action="submit"),
+    )
+
+    last = criteria(world["edition"])[3].name_zh
+    assert (
+        f"请为每一项评价指标打分后再提交：{last}。请选择把握程度后再提交。"
+        in response.content.decode()
+    )
+
+
+@time_machine.travel(DURING, tick=False)
 def test_autosave_answers_the_new_version_and_refuses_a_stale_one(client, world):
     client.force_login(world["assigned"].user)
     autosave_url = url("scoring:autosave", code=world["nomination"].code)
