@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.rules import is_expert, is_nominator, is_organiser
 from submissions.models import Edition
+from submissions.queries import returned_for_correction
 from submissions.stages import Stage
 
 
@@ -27,5 +28,8 @@ def dashboard(request):
                 (window for window in windows if window.stage == Stage.COLLECTION), None
             ),
             "now": now,
+            "returned": list(returned_for_correction(user.organisation_id, edition, now))
+            if edition and user.organisation_id and is_nominator(user)
+            else [],
         },
     )

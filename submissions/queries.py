@@ -6,7 +6,7 @@ from django.http import Http404
 from accounts.rules import is_organiser
 
 from .models import Attachment, Edition, Nomination, StateChange
-from .states import Channel
+from .states import Channel, NominationState
 
 
 def current_edition(*_args, **_kwargs) -> Edition | None:
@@ -31,6 +31,17 @@ def nominations_for_organisation(organisation, edition: Edition) -> QuerySet[Nom
         .select_related("edition", "category", "direction")
         .order_by("-created_at", "-id")
     )
+
+
+def returned_for_correction(organisation_id, edition: Edition, now) -> QuerySet[Nomination]:
+    """The organisation's nominations returned for correction whose deadline is still ahead,
+    soonest first: what its dashboard asks it to do."""
+    return Nomination.objects.filter(
+        organisation_id=organisation_id,
+        edition=edition,
+        state=NominationState.RETURNED,
+        correction_deadline__gt=now,
+    ).order_by("correction_deadline", "code")
 
 
 def nominations_visible_to(user) -> QuerySet[Nomination]:

@@ -7,7 +7,14 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from submissions.stages import Stage
 from tests.accounts.conftest import url
-from tests.factories import EditionFactory, StageWindowFactory, UserFactory
+from tests.factories import (
+    EditionFactory,
+    NominationFactory,
+    OrganisationFactory,
+    StageWindowFactory,
+    UserFactory,
+)
+from tests.htmlparse import find_all, find_one
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +93,45 @@ def test_the_dashboard_asks_anonymous_visitors_to_sign_in(client):
     response = client.get(url("accounts:dashboard", "en"))
 
     assert response["Location"] == url("account_login", "en") + "?next=/en/me/"
+
+
+def test_a_nominator_is_told_of_a_nomination_returned_for_correction(client, edition, time_machine):
+    # The return is what the organisation must act on: the dashboard says so, with the deadline,
+    # rather than leaving it to the list of nominations or the e-mail.
+    time_machine.move_to(datetime(2031, 6, 10, tzinfo=UTC))
+    nominator = UserFactory(organisation=OrganisationFactory())
+    returned = NominationFactory(
+        edition=edition,
+        organisation=nominator.organisation,
+        created_by=nominator,
+        title_zh="固态电池",
+        state="returned",
+        correction_deadline=datetime(2031, 6, 12, 10, tzinfo=UTC),
+    )
+    NominationFactory(  # another organisation's return is not this one's business
+        edition=edition, state="returned", correction_deadline=datetime(2031, 6, 12, tzinfo=UTC)
+    )
+    client.force_login(nominator)
+
+    page = client.get(url("accounts:dashboard", "zh-hans"))
+
+    notice = find_one(page, data_testid="returned-nominations")
+    assert notice.text.count("请于") == 1
+    assert f"{returned.code} · 固态电池" in notice.text
+    assert "2031-06-12 18:00" in notice.text
+
+
+def test_a_return_whose_deadline_has_passed_is_no_longer_asked_for(client, edition, time_machine):
+    time_machine.move_to(datetime(2031, 6, 13, tzinfo=UTC))
+    nominator = UserFactory(organisation=OrganisationFactory())
+    NominationFactory(
+        edition=edition,
+        organisation=nominator.organisation,
+        state="returned",
+        correction_deadline=datetime(2031, 6, 12, tzinfo=UTC),
+    )
+    client.force_login(nominator)
+
+    page = client.get(url("accounts:dashboard", "en"))
+
+    assert find_all(page, data_testid="returned-nominations") == []
