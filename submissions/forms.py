@@ -5,6 +5,8 @@ its parts formsets and, on an expert's recommendation, the statement. Its `chang
 `data` of `services.save_nomination`.
 """
 
+import re
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,12 @@ TEXTAREA_ROWS = {
 }
 
 
+# A telephone number as people write it: digits with an optional +, spaces, dashes, dots and
+# brackets (full-width ones too, as a Chinese keyboard gives them), and an extension (ext, x,
+# 转, 分机).
+PHONE = re.compile(r"[+＋]?[\d\s().\-（）－]+(\s*(ext\.?|x|转|分机)\s*\d+)?", re.IGNORECASE)
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
@@ -57,6 +65,18 @@ class OrganisationForm(forms.ModelForm):
         # The secretariat must be able to reach someone.
         for name in ("contact_name", "contact_phone", "contact_email"):
             self.fields[name].required = True
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"].strip()
+        if not PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 5:
+            raise forms.ValidationError(
+                _(
+                    "Enter a telephone number in digits, such as +86 10 6278 1234 (spaces, "
+                    "dashes, brackets and an extension are fine)."
+                ),
+                code="phone",
+            )
+        return phone
 
 
 class NewlineCharField(forms.CharField):

@@ -122,6 +122,41 @@ def test_an_incomplete_profile_is_refused_with_the_input_kept(client, edition):
     assert {"name_en", "country", "contact_name"} <= set(response.context["form"].errors)
 
 
+@pytest.mark.parametrize(
+    ("phone", "accepted"),
+    [
+        ("abc", False),
+        ("12", False),
+        ("+86 (10) 6278-1234 转 56", True),
+        ("（010）６２７８１２３４", True),
+        ("010-62781234 ext. 12", True),
+    ],
+)
+def test_the_contact_phone_must_be_a_telephone_number(client, edition, phone, accepted):
+    person = UserFactory()
+    client.force_login(person)
+    profile = {
+        "name_zh": "清华大学",
+        "name_en": "Tsinghua University",
+        "kind": "university",
+        "country": "中国",
+        "address": "北京市海淀区",
+        "contact_name": "李华",
+        "contact_phone": phone,
+        "contact_email": "lihua@tsinghua.example.cn",
+    }
+
+    response = client.post(url("submissions:organisation_profile", "zh-hans"), profile)
+
+    person.refresh_from_db()
+    if accepted:
+        assert person.organisation.contact_phone == phone
+    else:
+        assert person.organisation is None
+        assert "请输入以数字组成的电话号码" in response.content.decode()
+        assert find_one(response, "input", name="contact_name").attrs["value"] == "李华"
+
+
 # --- other organisations, experts, organisers: 404 -----------------------------------------
 
 
