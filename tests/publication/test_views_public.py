@@ -277,6 +277,8 @@ def test_certificate_has_both_scripts(client, published):
         "Innovation technology 1",
         nomination.organisation.name_zh,
         nomination.organisation.name_en,
+        # The committee by its full name, as every page of the portal gives it.
+        "世界新能源汽车大会科学技术委员会",
     ]:
         assert phrase in text, phrase
 
