@@ -71,7 +71,11 @@ class DecisionForm(_DecisionRules, forms.Form):
         # The checklist comes first on the page; each item prefilled from the data.
         for key, label in CHECKLIST:
             self.fields[f"check_{key}"] = forms.BooleanField(
-                label=label, required=False, initial=prefilled.get(key, False)
+                label=label,
+                required=False,
+                initial=prefilled.get(key, False),
+                # Bootstrap's checkbox: a long label wraps beside it, not under it.
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
         self.order_fields([f"check_{key}" for key, _label in CHECKLIST])
 
