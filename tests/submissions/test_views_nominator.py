@@ -502,6 +502,18 @@ def test_withdrawing_asks_for_confirmation_then_withdraws(client, nomination, no
     assert nomination.state_changes.last().reason == "Merged with another nomination"
 
 
+def test_after_the_window_the_list_says_returned_nominations_can_still_be_corrected(
+    client, edition, nominator
+):
+    closes = StageWindow.objects.get(edition=edition, stage=Stage.COLLECTION).closes_at
+    client.force_login(nominator)
+
+    with time_machine.travel(closes + timedelta(days=1), tick=False):
+        page = client.get(url("submissions:nomination_list", "zh-hans")).content.decode()
+
+    assert "其他时间不能新建或修改申报；退回补正的申报可在其补正截止时间前修改。" in page
+
+
 def test_a_returned_nomination_is_corrected_and_resubmitted_after_the_window(
     client, nomination, nominator
 ):
