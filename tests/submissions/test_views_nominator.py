@@ -74,23 +74,24 @@ def test_a_person_without_an_organisation_is_asked_for_one_first(client, edition
     assert response["Location"] == url("submissions:organisation_profile")
 
 
+# A complete organisation profile, as the form posts it.
+PROFILE = {
+    "name_zh": "清华大学",
+    "name_en": "Tsinghua University",
+    "kind": "university",
+    "country": "中国",
+    "address": "北京市海淀区",
+    "contact_name": "李华",
+    "contact_phone": "+86 10 1234 5678",
+    "contact_email": "lihua@tsinghua.example.cn",
+}
+
+
 def test_the_organisation_profile_creates_the_organisation_and_joins_it(client, edition):
     person = UserFactory()
     client.force_login(person)
 
-    response = client.post(
-        url("submissions:organisation_profile"),
-        {
-            "name_zh": "清华大学",
-            "name_en": "Tsinghua University",
-            "kind": "university",
-            "country": "中国",
-            "address": "北京市海淀区",
-            "contact_name": "李华",
-            "contact_phone": "+86 10 1234 5678",
-            "contact_email": "lihua@tsinghua.example.cn",
-        },
-    )
+    response = client.post(url("submissions:organisation_profile"), PROFILE)
 
     person.refresh_from_db()
     assert response["Location"] == url("submissions:nomination_list")
@@ -135,16 +136,7 @@ def test_an_incomplete_profile_is_refused_with_the_input_kept(client, edition):
 def test_the_contact_phone_must_be_a_telephone_number(client, edition, phone, accepted):
     person = UserFactory()
     client.force_login(person)
-    profile = {
-        "name_zh": "清华大学",
-        "name_en": "Tsinghua University",
-        "kind": "university",
-        "country": "中国",
-        "address": "北京市海淀区",
-        "contact_name": "李华",
-        "contact_phone": phone,
-        "contact_email": "lihua@tsinghua.example.cn",
-    }
+    profile = {**PROFILE, "contact_phone": phone}
 
     response = client.post(url("submissions:organisation_profile", "zh-hans"), profile)
 
