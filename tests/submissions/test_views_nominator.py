@@ -1,6 +1,7 @@
 """The nominator's pages, walked by each persona; constant query counts of the list."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -531,3 +532,7 @@ def test_a_returned_nomination_is_corrected_and_resubmitted_after_the_window(
     # The check page speaks of the correction, not of a collection window long closed.
     after = find_one(check, data_testid="after-submit").text
     assert after == "提交补正后，秘书处将再次审查该申报，并通过电子邮件告知您结果。"
+    # The deadline's heading punctuates as Chinese does (a full-width colon, no space).
+    heading = find_one(check, "h2", id="correction-title").text
+    beijing = deadline.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert heading.startswith(f"补正截止时间：{beijing.year}年{beijing.month}月{beijing.day}日")
