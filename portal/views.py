@@ -15,13 +15,14 @@ def dashboard(request):
     edition = Edition.objects.prefetch_related("stage_windows").current()
     windows = list(edition.stage_windows.all()) if edition else []
     now = timezone.now()
+    nominator = is_nominator(user)
     return render(
         request,
         "portal/dashboard.html",
         {
             "is_organiser": is_organiser(user),
             "is_expert": is_expert(user),
-            "is_nominator": is_nominator(user),
+            "is_nominator": nominator,
             "edition": edition,
             "current_window": edition.current_stage(windows=windows, now=now) if edition else None,
             "collection_window": next(
@@ -29,7 +30,7 @@ def dashboard(request):
             ),
             "now": now,
             "returned": list(returned_for_correction(user.organisation_id, edition, now))
-            if edition and user.organisation_id and is_nominator(user)
+            if edition and user.organisation_id and nominator
             else [],
         },
     )

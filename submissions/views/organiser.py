@@ -78,7 +78,12 @@ def formalcheck_queue(request):
     paginator = Paginator(formal_check.queue(edition, filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [
-        {"nomination": nomination, "missing": missing_items(nomination)}
+        {
+            "nomination": nomination,
+            "missing": missing_items(nomination),
+            # Only nominations awaiting the check can be decided together.
+            "selectable": nomination.state == NominationState.SUBMITTED,
+        }
         for nomination in page.object_list
     ]
     query = urlencode(filters.as_query())
@@ -99,8 +104,7 @@ def formalcheck_queue(request):
                 for state, count in formal_check.state_counts(edition).items()
             ],
             "bulk_form": BulkDecisionForm(ids=[row["nomination"].pk for row in rows]),
-            # Only nominations awaiting the check can be decided together.
-            "selectable": any(row["nomination"].state == NominationState.SUBMITTED for row in rows),
+            "selectable": any(row["selectable"] for row in rows),
             "queue_url": _queue_url(filters),
         },
     )
