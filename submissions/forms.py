@@ -6,8 +6,10 @@ its parts formsets and, on an expert's recommendation, the statement. Its `chang
 """
 
 import re
+from collections.abc import Sequence
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,12 +19,11 @@ from .completeness import maturity_warnings
 from .models import (
     CONTENT_FIELD_LABELS,
     CONTENT_FIELD_NAMES,
-    Category,
     Declaration,
-    Direction,
     Nomination,
     Patent,
 )
+from .options import edition_options
 from .services import CONTENT_FIELDS
 from .validators import (
     STATEMENT_MAX_CHARACTERS_ZH,
@@ -87,6 +88,39 @@ class NewlineCharField(forms.CharField):
         return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
+class _OptionIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for option in self.field.options:
+            yield self.choice(option)
+
+    def __len__(self):
+        return len(self.field.options) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.options)
+
+
+class OptionChoiceField(forms.ModelChoiceField):
+    """A choice among an edition's options (its categories or its technical directions), offered
+    and checked against `options`, the rows the page read with the edition
+    (submissions.options): no query of its own."""
+
+    iterator = _OptionIterator
+    options: Sequence = ()
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for option in self.options:
+            if str(option.pk) == str(value):
+                return option
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class NominationForm(forms.ModelForm):
     """The whole nomination: a draft may be saved with any of it missing except the category."""
 
@@ -102,16 +136,22 @@ class NominationForm(forms.ModelForm):
     class Meta:
         model = Nomination
         fields = list(CONTENT_FIELD_NAMES)
-        field_classes = {"summary_zh": NewlineCharField, "summary_en": NewlineCharField}
+        field_classes = {
+            "summary_zh": NewlineCharField,
+            "summary_en": NewlineCharField,
+            "category": OptionChoiceField,
+            "direction": OptionChoiceField,
+        }
         labels = CONTENT_FIELD_LABELS
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
         self.edition = edition
-        self.fields["category"].queryset = Category.objects.filter(edition=edition)
+        options = edition_options(edition)
+        self.fields["category"].options = options.categories
         self.fields["category"].empty_label = None
         self.fields["category"].widget = forms.RadioSelect(choices=self.fields["category"].choices)
-        self.fields["direction"].queryset = Direction.objects.filter(edition=edition)
+        self.fields["direction"].options = options.directions
         self.fields["direction"].label_from_instance = _localized_name
         self.fields["category"].label_from_instance = _localized_name
         self.fields["trl"].widget = forms.Select(
@@ -137,8 +177,8 @@ class NominationForm(forms.ModelForm):
             self.fields["declarations"].initial = [d.kind for d in self.instance.declarations.all()]
 
     def _get_validation_exclusions(self):
-        # The category and direction fields have fetched their rows from this edition's
-        # querysets already; the model's check that those rows exist would only ask again.
+        # The category and direction fields have checked the choice against this edition's
+        # options already; the model's check that those rows exist would only ask again.
         return super()._get_validation_exclusions() | {"category", "direction"}
 
     @property

@@ -28,7 +28,8 @@ from ..completeness import (
     missing_items,
 )
 from ..forms import NominationForm, OrganisationForm, part_formsets, part_rows
-from ..models import Category, Edition, Nomination
+from ..models import Nomination
+from ..options import current_edition_to_nominate_in, edition_options
 from ..queries import (
     SUBMIT_PAGE_PREFETCH,
     nomination_with_details,
@@ -77,10 +78,6 @@ def own_nomination(request, code: str, **_kwargs) -> Nomination:
 
 def _own_nomination_with_details(request, code: str, **_kwargs) -> Nomination:
     return get_object_or_404(nomination_with_details(nominations_owned_by(request.user)), code=code)
-
-
-def _category_explanations(edition: Edition) -> list[Category]:
-    return list(Category.objects.filter(edition=edition))
 
 
 # --- Organisation profile -------------------------------------------------------------------
@@ -151,7 +148,7 @@ def _form_context(request, *, edition, form, formsets, nomination=None, **extra)
         "form": form,
         "formsets": formsets,
         "nomination": nomination,
-        "categories": _category_explanations(edition),
+        "categories": edition_options(edition).categories,
         "completeness": language_completeness(nomination) if nomination else None,
         "maturity_messages": maturity_messages(),
         **extra,
@@ -161,7 +158,7 @@ def _form_context(request, *, edition, form, formsets, nomination=None, **extra)
 @organisation_required
 @require_http_methods(["GET", "POST"])
 def nomination_create(request):
-    edition = current_edition_with_window()
+    edition = current_edition_to_nominate_in()
     if edition is None or not collection_open(edition):
         messages.error(
             request,
@@ -172,7 +169,8 @@ def nomination_create(request):
     initial = {}
     category_code = request.GET.get("category")
     if category_code:
-        initial["category"] = Category.objects.filter(edition=edition, code=category_code).first()
+        categories = edition_options(edition).categories
+        initial["category"] = next((c for c in categories if c.code == category_code), None)
     form = NominationForm(data, edition=edition, initial=initial)
     formsets = part_formsets(data)
     if (
