@@ -79,7 +79,9 @@ def test_an_edition_read_alone_reads_its_options_on_first_use(edition, django_as
 def test_the_demo_database_gives_the_same_options(tmp_path):
     """SQLite (the demo's) aggregates JSON with a function of its own."""
     database = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    migrated = run(["manage.py", "migrate", "--verbosity", "0"], DATABASE_URL=database)
+    migrated = run(
+        ["manage.py", "migrate", "submissions", "--verbosity", "0"], DATABASE_URL=database
+    )
     assert migrated.returncode == 0, migrated.stderr
 
     found = python_json(
