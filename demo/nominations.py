@@ -59,6 +59,9 @@ DRAFT_EVERY = 12
 # INELIGIBLE_EVERY-th ineligible (expert recommendations are all eligible).
 RETURN_EVERY = 9
 INELIGIBLE_EVERY = 25
+# At the formal-check stage itself, the secretariat is part-way through: the last of the
+# submitted ones (by number) wait for the person trying the demo to check them.
+LEFT_TO_CHECK = 12
 CORRECTION_DAYS = 7
 
 
@@ -496,15 +499,19 @@ def _write_recommendations(by_code, recommenders) -> None:
 
 
 def build_formal_check(demo: DemoEdition) -> None:
-    """The secretariat checks every submitted nomination: most eligible, some not yet."""
+    """The secretariat checks the submitted nominations: most eligible, some returned for
+    correction, a few ineligible. At the formal-check stage itself it has LEFT_TO_CHECK of them
+    still to do; at a later stage it has done them all."""
     organiser = demo.people.organiser
     deadline = demo.now + timedelta(days=CORRECTION_DAYS)
-    submitted = (
+    submitted = list(
         Nomination.objects.filter(edition=demo.edition, state=NominationState.SUBMITTED)
         .select_related("edition", "category", "organisation")
         .prefetch_related("attachments", "declarations")
         .order_by("code")
     )
+    if demo.stage == "formal_check":
+        submitted = submitted[: max(len(submitted) - LEFT_TO_CHECK, 0)]
     for index, nomination in enumerate(submitted, start=1):
         checklist = formal_check.prefilled_checklist(nomination)
         if nomination.channel != Channel.EXPERT and index % INELIGIBLE_EVERY == 0:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from core.models import AuditEvent
 from demo import nominations_content as content
-from demo.nominations import plan
+from demo.nominations import LEFT_TO_CHECK, plan
 from submissions.completeness import maturity_warnings, missing_items
 from submissions.models import Attachment, FormalCheck, Nomination, Recommendation, StateChange
 from submissions.states import Channel, NominationState
@@ -148,7 +148,8 @@ def test_formal_check_stage_gives_mostly_eligible_some_returned_a_few_ineligible
     states = Counter(nominations.values_list("state", flat=True))
     decided = states["eligible"] + states["returned"] + states["ineligible"]
     assert nominations.count() == 125
-    assert states["submitted"] == 0
+    # The secretariat is part-way through: some are left for the person trying the demo.
+    assert states["submitted"] == LEFT_TO_CHECK
     assert states["eligible"] > decided * 0.75
     assert 5 <= states["returned"] <= 20
     assert 1 <= states["ineligible"] <= 8
