@@ -11,7 +11,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 
 from review import scoring
 from review.models import Conflict, Criterion, CriterionScore, Expert, Review
@@ -164,8 +164,18 @@ def turnout(round: BallotRound) -> list[TurnoutRow]:
 
 
 def round_tellers(round: BallotRound) -> list:
-    """The round's tellers in their order, with their accounts (one query)."""
-    return list(round.tellers.select_related("teller__user").order_by("position"))
+    """The round's tellers in their order, with their accounts and, for a committee member,
+    the member's names in both languages (`name_zh`, `name_en`, empty for an organiser): a page
+    names each as the committee list does. One query."""
+    member = Expert.objects.filter(user=OuterRef("teller__user"), edition=round.edition_id)
+    return list(
+        round.tellers.select_related("teller__user")
+        .annotate(
+            name_zh=Subquery(member.values("name_zh")[:1]),
+            name_en=Subquery(member.values("name_en")[:1]),
+        )
+        .order_by("position")
+    )
 
 
 def open_rounds_for_expert(expert: Expert) -> QuerySet[BallotRound]:

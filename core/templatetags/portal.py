@@ -1,6 +1,7 @@
 from django import template
 from django.urls import translate_url
 
+from core.i18n import is_chinese
 from core.i18n import localized as localized_value
 
 register = template.Library()
@@ -10,6 +11,13 @@ register = template.Library()
 def localized(obj, field: str) -> str:
     """{{ category|localized:"name" }} -> name_zh or name_en by the active language."""
     return localized_value(obj, field)
+
+
+@register.simple_tag
+def item_separator() -> str:
+    """Between the items of a list in running text: "、" in Chinese, ", " in English (as
+    core.i18n.join_items joins them)."""
+    return "、" if is_chinese() else ", "
 
 
 @register.simple_tag(takes_context=True)

@@ -86,6 +86,45 @@ def test_the_open_form_refuses_a_past_closing_time_and_keeps_the_input(
     assert 'value="3"' in html and '<option value="borda" selected>' in html
 
 
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        ("en", "Zhou Secretariat, Wang Jianhua, Li Mingyuan</p>"),
+        ("zh-hans", "Zhou Secretariat、王建华、李明远</p>"),
+    ],
+)
+def test_the_round_names_its_tellers_as_the_committee_list_does(
+    signed_in, edition, category, items, committee, organiser, closes_at, language, named
+):
+    """A member who is a teller goes by the member's name in the page's language (the account
+    has one name only), an organiser by the account's name; the list is punctuated as the
+    language writes a list."""
+    secretary = UserFactory(roles=["organiser"], full_name="Zhou Secretariat")
+    members = [
+        ExpertFactory(
+            edition=edition,
+            name_zh=zh,
+            name_en=en,
+            user=UserFactory(roles=["expert"], full_name=zh),
+        )
+        for zh, en in (("王建华", "Wang Jianhua"), ("李明远", "Li Mingyuan"))
+    ]
+    users = [secretary, *(member.user for member in members)]
+    for user in users:
+        services.create_teller_secret(actor=user)
+    round = services.open_round(
+        edition=edition,
+        category=category,
+        actor=organiser,
+        closes_at=closes_at,
+        tellers=[user.teller for user in users],
+    )
+
+    html = signed_in.get(url("voting:organiser_round", language, pk=round.pk)).content.decode()
+
+    assert named in html
+
+
 def test_turnout_shows_who_voted_and_nothing_of_what(signed_in, round, items, committee):
     tracker = services.cast_ballot(round=round, voter=committee[1], choices=[items[0].code])
 
