@@ -1,6 +1,7 @@
 """The re-check page's "What changed since the return" on a phone, in both languages: no wider
 than the window, tables scroll with their cue, no clipped cell, no axe violation, a clean
-console."""
+console; the nomination list shows a returned nomination's status and deadline without
+scrolling sideways."""
 
 from datetime import timedelta
 
@@ -146,5 +147,11 @@ def test_correction_deadline_fits_a_phone(browser, live_server, returned, langua
     page.goto(f"/{language}/my/nominations/")
     page.wait_for_load_state("load")
     assert page.evaluate(LAYOUT_PROBLEMS) == []
+    # Nothing of a nomination is reached by scrolling the list sideways: its status shows beside
+    # the title, its correction deadline under it.
+    table = page.get_by_test_id("nomination-table")
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    assert page.locator(".nomination-state").is_visible()
+    assert page.get_by_test_id("correction-deadline-phone").is_visible()
     snap(page, path=str(shots("recheck") / f"list_{language}_390.png"), full_page=True)
     context.close()
