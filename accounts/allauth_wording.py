@@ -1,8 +1,9 @@
 """allauth's and Django's strings we word differently in Chinese.
 
 allauth's own Chinese catalogue mixes "Email", "电子邮件" and "登出"; the portal says 电子邮箱 and
-退出登录 everywhere. Django's password rules say 你 where the portal says 您 to everyone, and
-allauth's invitation to sign up has spaces around its link. Marking their msgids here brings
+退出登录 everywhere. Django's password rules say 你 where the portal says 您 to everyone, its
+refusal of a choice puts a space after a full-width colon, and allauth's invitation to sign up
+has spaces around its link. Marking their msgids here brings
 them into our catalogue, which Django reads before allauth's and its own (LOCALE_PATHS come
 first), so our wording wins on their pages too. Nothing imports this module: makemessages only
 needs to read it.
@@ -61,7 +62,8 @@ ALLAUTH_MSGIDS = (
     ),
 )
 
-# Django's password rules, listed under the password on the sign-up and password pages.
+# Django's password rules, listed under the password on the sign-up and password pages, and
+# its refusals of a choice.
 DJANGO_MSGIDS = (
     gettext_noop("Your password can’t be too similar to your other personal information."),
     ngettext_lazy(
@@ -71,4 +73,7 @@ DJANGO_MSGIDS = (
     ),
     gettext_noop("Your password can’t be a commonly used password."),
     gettext_noop("Your password can’t be entirely numeric."),
+    # A choice from outside the offered ones (a category or direction of another edition).
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
 )

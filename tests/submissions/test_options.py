@@ -123,7 +123,7 @@ print(json.dumps({
     ("language", "message"),
     [
         ("en", "Select a valid choice. That choice is not one of the available choices."),
-        ("zh-hans", "选择一个有效的选项： 该选择不在可用的选项中。"),
+        ("zh-hans", "请选择有效的选项：所选内容不在可选范围内。"),
     ],
 )
 def test_a_direction_of_another_edition_is_refused_with_the_input_kept(
