@@ -10,6 +10,7 @@ A later issue adds a stage by appending to `STAGES`.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -78,12 +79,19 @@ class UnknownStage(ValueError):
 
 def _clear_stored_outputs(year: int) -> None:
     """The year's public PDFs (rendered after publication) and archives, rows and files: they
-    protect the edition too, and their files would otherwise stay behind in the store."""
+    protect the edition too, and their files would otherwise stay behind in the store. The
+    files go once the rows' removal commits: a seed that fails later rolls the rows back, and
+    they still find their files."""
     for model in (PublicDocument, EditionArchive):
         rows = model.objects.filter(edition__year=year)
-        for row in rows.exclude(file=""):
-            row.file.delete(save=False)
+        files = [row.file for row in rows.exclude(file="")]
         rows.delete()
+        transaction.on_commit(partial(_delete_files, files))
+
+
+def _delete_files(files) -> None:
+    for file in files:
+        file.delete(save=False)
 
 
 def build_edition(*, year: int, calendar_stage: Stage, expert_count: int, now: datetime):

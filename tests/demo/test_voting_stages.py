@@ -8,11 +8,15 @@ from io import StringIO
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
 
 from archives.models import EditionArchive
 from core.models import OutboundEmail, OutboxMessage
+from demo.builders import build_edition
 from publication.models import PublicDocument
 from submissions.models import Nomination
+from submissions.stages import Stage
 from submissions.tasks import send_state_change_notice
 from tests.demo.conftest import seeded_once
 from voting import sealing
@@ -118,6 +122,29 @@ def test_seeding_creates_no_outgoing_email_but_a_later_action_still_does(
     assert len(mailoutbox) == sent
 
 
+def test_a_rebuild_that_fails_keeps_the_stored_files_its_rows_still_name(
+    django_capture_on_commit_callbacks,
+):
+    """The old PDFs' rows come back with the rollback, so their files must still be there."""
+    with django_capture_on_commit_callbacks(execute=True):
+        seed("--stage", "published")
+    documents = list(PublicDocument.objects.filter(edition__year=2030))
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        build_edition(
+            year=2030, calendar_stage=Stage.COLLECTION, expert_count=3, now=timezone.now()
+        )
+        raise RuntimeError("a later builder failed")
+
+    assert callbacks == []
+    assert list(PublicDocument.objects.filter(edition__year=2030)) == documents
+    assert all(default_storage.exists(d.file.name) for d in documents)
+
+
 def test_seeding_again_after_publication_rebuilds_the_year_and_its_stored_files(
     django_capture_on_commit_callbacks,
 ):
@@ -129,7 +156,8 @@ def test_seeding_again_after_publication_rebuilds_the_year_and_its_stored_files(
     assert {d.kind for d in documents} == {"results-book", "certificate"}
     EditionArchive.objects.create(edition=documents[0].edition)
 
-    seed()
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
 
     assert not PublicDocument.objects.filter(edition__year=2030).exists()
     assert not EditionArchive.objects.filter(edition__year=2030).exists()
