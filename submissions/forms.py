@@ -113,8 +113,9 @@ class OptionChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        key = str(getattr(value, "pk", value))  # a row (an initial value) or its key as posted
         for option in self.options:
-            if str(option.pk) == str(value):
+            if str(option.pk) == key:
                 return option
         raise forms.ValidationError(
             self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}

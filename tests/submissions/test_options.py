@@ -4,7 +4,9 @@ them: the same rows, in the same order, as reading them on their own, on Postgre
 demo's SQLite; a choice from outside them is refused in the page's language."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from submissions.forms import NominationForm
 from submissions.models import Nomination
 from submissions.options import current_edition_to_nominate_in, edition_options
 from submissions.rules import collection_open
@@ -156,3 +158,17 @@ def test_the_chosen_category_and_direction_are_the_nominations(client, edition, 
     nomination = Nomination.objects.get()
     assert (nomination.category.code, nomination.direction.code) == ("innovative", "chassis")
     assert nomination.code.split("-")[1] == "IN"
+
+
+def test_a_choice_is_one_of_the_options_whether_posted_as_a_key_or_given_as_a_row(edition):
+    field = NominationForm(edition=edition).fields["direction"]
+    (offered,) = edition_options(edition).directions
+    elsewhere = DirectionFactory(edition=EditionFactory())
+
+    assert field.clean(str(offered.pk)) is offered
+    assert field.clean(offered) is offered
+    assert field.clean("") is None  # a draft may leave the direction open
+    for refused in (str(elsewhere.pk), elsewhere, "abc"):
+        with pytest.raises(ValidationError) as error:
+            field.clean(refused)
+        assert error.value.code == "invalid_choice"
