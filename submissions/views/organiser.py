@@ -213,6 +213,18 @@ def _paired_texts(nomination: Nomination) -> list[dict]:
     ]
 
 
+def _recorded_checklist(nomination: Nomination) -> dict | None:
+    """The latest formal check's decision time and its checklist as (label, confirmed) pairs,
+    in the checklist's order; None for a nomination never checked."""
+    check = nomination.formal_checks.order_by("-decided_at", "-id").first()
+    if check is None:
+        return None
+    return {
+        "decided_at": check.decided_at,
+        "rows": [(label, bool(check.checklist.get(key))) for key, label in formal_check.CHECKLIST],
+    }
+
+
 @permission_required_or_404("submissions.run_formal_check")
 @require_http_methods(["GET", "POST"])
 def formalcheck_detail(request, code):
@@ -267,6 +279,9 @@ def formalcheck_detail(request, code):
             "checklist": [
                 (form[f"check_{key}"], prefilled[key]) for key, _label in formal_check.CHECKLIST
             ],
+            # Once decided, the page shows what the organiser confirmed at the latest check,
+            # which may differ from what the data suggests.
+            "recorded": None if awaiting else _recorded_checklist(nomination),
             "missing": missing_items(nomination),
             "warnings": maturity_warnings(
                 nomination.category.code, nomination.trl, nomination.application_status

@@ -174,6 +174,34 @@ def test_returning_through_the_page_records_and_mails(
     assert [m.to for m in mail.outbox] == [[awaiting.created_by.email]]
 
 
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Confirmed at the formal check"), ("zh-hans", "形式审查时确认")]
+)
+def test_a_decided_nomination_shows_the_checklist_as_confirmed_not_as_the_data_suggests(
+    client, organiser, awaiting, language, heading
+):
+    """The data says every item holds (the complete nomination); the organiser confirmed only
+    the materials. The page shows what was confirmed."""
+    client.force_login(organiser)
+    client.post(
+        url("submissions:formalcheck_detail", code=awaiting.code),
+        {
+            "check_materials_complete": "on",
+            "decision": "returned",
+            "reason": "请补充盖章推荐表",
+            "correction_deadline": (timezone.localtime() + timedelta(days=3)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+        },
+    )
+
+    response = client.get(url("submissions:formalcheck_detail", language, code=awaiting.code))
+
+    checklist = find_one(response, "ul", data_testid="recorded-checklist").text
+    assert heading in response.content.decode()
+    assert [mark for mark in checklist if mark in "✓✗"] == ["✓", "✗", "✗", "✗"]
+
+
 def test_a_return_without_deadline_is_refused_and_keeps_the_input(client, organiser, awaiting):
     client.force_login(organiser)
 
