@@ -175,7 +175,8 @@ def test_returning_through_the_page_records_and_mails(
 
 
 @pytest.mark.parametrize(
-    ("language", "heading"), [("en", "Confirmed at the formal check"), ("zh-hans", "形式审查时确认")]
+    ("language", "heading"),
+    [("en", "Confirmed at the formal check"), ("zh-hans", "形式审查时确认")],
 )
 def test_a_decided_nomination_shows_the_checklist_as_confirmed_not_as_the_data_suggests(
     client, organiser, awaiting, language, heading
