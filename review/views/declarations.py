@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from core.access import permission_required_or_404
@@ -48,7 +49,11 @@ def declare(request):
             else:
                 messages.success(
                     request,
-                    _("Your declarations are saved: %(count)s conflicts declared.")
+                    ngettext(
+                        "Your declarations are saved: %(count)s conflict declared.",
+                        "Your declarations are saved: %(count)s conflicts declared.",
+                        result["declared"],
+                    )
                     % {"count": result["declared"]},
                 )
                 if result["withdrawn"]:

@@ -320,6 +320,29 @@ def test_an_expert_declares_a_conflict_on_the_declaration_page(client, edition, 
     ]
 
 
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("en", "1 conflict declared.", "2 conflicts declared."),
+        ("zh-hans", "共申报 1 项利益冲突。", "共申报 2 项利益冲突。"),
+    ],
+)
+def test_saving_declarations_counts_them_in_the_pages_language(
+    client, edition, panel, language, one, two
+):
+    experts, entries = panel
+    client.force_login(experts[0].user)
+    declared = {}
+    said = []
+    for entry in entries[:2]:
+        declared |= {f"conflict_{entry.pk}": "1", f"reason_{entry.pk}": "Former lab"}
+        page = client.post(url("review:declare", language), declared, follow=True)
+        said.append(page.content.decode())
+
+    assert one in said[0]
+    assert two in said[1]
+
+
 def test_declaring_a_conflict_on_an_assigned_entry_warns_before_and_says_what_went(
     client, edition, panel
 ):
