@@ -2,11 +2,11 @@
 
 allauth's own Chinese catalogue mixes "Email", "电子邮件" and "登出"; the portal says 电子邮箱 and
 退出登录 everywhere. Django's password rules say 你 where the portal says 您 to everyone, its
-refusal of a choice puts a space after a full-width colon, and allauth's invitation to sign up
-has spaces around its link. Marking their msgids here brings
-them into our catalogue, which Django reads before allauth's and its own (LOCALE_PATHS come
-first), so our wording wins on their pages too. Nothing imports this module: makemessages only
-needs to read it.
+refusal of a choice puts a space after a full-width colon, its length limit calls a field a
+"variable", and allauth's invitation to sign up has spaces around its link. Marking their msgids
+here brings them into our catalogue, which Django reads before allauth's and its own
+(LOCALE_PATHS come first), so our wording wins on their pages too. Nothing imports this module:
+makemessages only needs to read it.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -73,6 +73,13 @@ DJANGO_MSGIDS = (
     ),
     gettext_noop("Your password can’t be a commonly used password."),
     gettext_noop("Your password can’t be entirely numeric."),
+    # A text over its field's length (a summary over 300 characters, sent past the page's
+    # counter): Django's Chinese calls the field a "variable", with ASCII brackets.
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
     # A choice from outside the offered ones (a category or direction of another edition).
     gettext_noop("Select a valid choice. That choice is not one of the available choices."),
     gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),

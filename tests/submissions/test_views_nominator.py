@@ -284,16 +284,26 @@ def test_the_form_shows_the_categories_criteria_in_the_pages_language(
     assert len(find_all(english, "input", name="category")) == 2
 
 
-def test_a_summary_over_300_characters_is_refused_and_the_input_kept(client, nomination, nominator):
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Ensure this value has at most 300 characters (it has 301)."),
+        ("zh-hans", "请不要超过 300 个字符（现有 301 个）。"),
+    ],
+)
+def test_a_summary_over_300_characters_is_refused_and_the_input_kept(
+    client, nomination, nominator, language, message
+):
     client.force_login(nominator)
     too_long = "电" * 301
 
     response = client.post(
-        url("submissions:nomination_edit", code=nomination.code),
+        url("submissions:nomination_edit", language, code=nomination.code),
         form_data(nomination, summary_zh=too_long, title_en="Kept title"),
     )
 
     assert response.status_code == 200
+    assert message in response.content.decode()
     assert find_one(response, "textarea", name="summary_zh").text == too_long
     assert find_one(response, "input", name="title_en").attrs["value"] == "Kept title"
     nomination.refresh_from_db()
