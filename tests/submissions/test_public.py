@@ -8,6 +8,7 @@ import time_machine
 
 from submissions.models import Category
 from submissions.stages import STAGE_ORDER, Stage
+from submissions.validators import STATEMENT_MAX_CHARACTERS_ZH, STATEMENT_MAX_WORDS_EN
 from tests.factories import (
     CategoryFactory,
     DirectionFactory,
@@ -321,3 +322,20 @@ def test_contact_names_the_secretariat_address(client):
 
     mail = find_all(response, "a", href="mailto:secretariat@wnevc.example")
     assert [a.text for a in mail] == ["secretariat@wnevc.example"]
+
+
+@pytest.mark.parametrize(
+    ("language", "limit"),
+    [
+        ("en", f"at most {STATEMENT_MAX_WORDS_EN} words"),
+        (
+            "zh-hans",
+            f"中文不超过{STATEMENT_MAX_CHARACTERS_ZH}字，英文不超过{STATEMENT_MAX_WORDS_EN}词",
+        ),
+    ],
+)
+def test_the_channels_page_gives_the_statement_limit_the_form_applies(
+    client, edition, language, limit
+):
+    """In Chinese a word limit reads as characters: "100字" would be half what the form takes."""
+    assert limit in main_text(client.get(url(language, "channels")))
