@@ -28,7 +28,7 @@ CONTROL = {
         "请删除文本中不可见的控制字符",
     ),
     "nul": ("x\x00y", "Null characters are not allowed.", "不允许包含空字符（NUL）。"),
-    "overlong": ("长" * 201, "at most 200 characters", "不超过 200 字符"),
+    "overlong": ("长" * 201, "at most 200 characters", "不要超过 200 个字符"),
 }
 
 
@@ -155,7 +155,7 @@ def test_the_public_objection_form_refuses_overlong_and_control_text_and_keeps_t
     html = response.content.decode()
     assert response.status_code == 200
     assert "请删除文本中不可见的控制字符" in html
-    assert "不超过 5000 字符" in html
+    assert "请不要超过 5000 个字符" in html
     assert "研究院" in html and "zhang@example.org" in html
 
 
