@@ -75,8 +75,14 @@ def _queue_url(filters: formal_check.QueueFilters, **extra) -> str:
 def formalcheck_queue(request):
     edition = current_edition_or_404()
     filters = formal_check.QueueFilters.from_query(request.GET)
+    return _queue_page(request, edition, filters, page_number=request.GET.get("page"))
+
+
+def _queue_page(request, edition, filters, *, page_number, bulk_form=None, status=200):
+    """The queue's page; after a refused bulk decision, with that form bound (its errors
+    beside its fields, what was chosen and typed kept) and the nominations it named ticked."""
     paginator = Paginator(formal_check.queue(edition, filters), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(page_number)
     rows = [
         {
             "nomination": nomination,
@@ -103,10 +109,12 @@ def formalcheck_queue(request):
                 (state.value, state.label, count)
                 for state, count in formal_check.state_counts(edition).items()
             ],
-            "bulk_form": BulkDecisionForm(ids=[row["nomination"].pk for row in rows]),
+            "bulk_form": bulk_form or BulkDecisionForm(ids=[row["nomination"].pk for row in rows]),
+            "ticked": set(bulk_form.data.getlist("ids")) if bulk_form is not None else set(),
             "selectable": any(row["selectable"] for row in rows),
             "queue_url": _queue_url(filters),
         },
+        status=status,
     )
 
 
@@ -122,10 +130,14 @@ def formalcheck_bulk(request):
     )
     form = BulkDecisionForm(request.POST, ids=ids)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(_queue_url(filters))
+        return _queue_page(
+            request,
+            edition,
+            filters,
+            page_number=request.POST.get("page"),
+            bulk_form=form,
+            status=400,
+        )
     data = form.cleaned_data
     try:
         result = formal_check.decide_many(

@@ -243,11 +243,41 @@ def test_bulk_eligible_through_the_queue(client, organiser, awaiting, edition, c
     assert FormalCheck.objects.count() == 2
 
 
-def test_bulk_without_selection_changes_nothing(client, organiser, awaiting):
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Select at least one nomination."), ("zh-hans", "请至少选择一项申报。")],
+)
+def test_bulk_without_selection_changes_nothing_and_says_so(
+    client, organiser, awaiting, language, message
+):
     client.force_login(organiser)
 
-    client.post(url("submissions:formalcheck_bulk"), {"decision": "eligible"})
+    response = client.post(url("submissions:formalcheck_bulk", language), {"decision": "eligible"})
 
+    assert response.status_code == 400
+    assert message in find_one(response, "div", data_testid="bulk-errors").text
+    awaiting.refresh_from_db()
+    assert awaiting.state == S.SUBMITTED
+
+
+def test_a_refused_bulk_return_keeps_the_ticks_the_decision_and_the_reason(
+    client, organiser, awaiting
+):
+    """A return needs a deadline: the queue comes back with the error beside the deadline and
+    nothing chosen or typed lost."""
+    client.force_login(organiser)
+
+    response = client.post(
+        url("submissions:formalcheck_bulk"),
+        {"ids": [awaiting.pk], "decision": "returned", "reason": "请补充盖章推荐表"},
+    )
+
+    assert response.status_code == 400
+    assert "Set a correction deadline." in response.content.decode()
+    assert "checked" in find_one(response, "input", name="ids", value=str(awaiting.pk)).attrs
+    # The state filter offers "returned" too; the bulk decision's option is the second.
+    assert "selected" in find_all(response, "option", value="returned")[-1].attrs
+    assert find_one(response, "textarea", name="reason").text.strip() == "请补充盖章推荐表"
     awaiting.refresh_from_db()
     assert awaiting.state == S.SUBMITTED
 
