@@ -32,7 +32,7 @@ from ..recommendations import (
     recommendations_of,
     usable_invitation,
 )
-from ..rules import can_edit_nomination
+from ..rules import can_edit_nomination, collection_open
 from ..services import IncompleteNomination, submit_nomination
 from ..states import NominationState
 
@@ -52,6 +52,8 @@ def expert_recommendations(request):
         {
             "expert": expert,
             "edition": expert.edition,
+            # Recommending is creating a nomination: only while the collection window is open.
+            "collection_open": collection_open(expert.edition),
             "nominations": list(recommendations_of(expert)),
             "categories": [
                 {"category": category, "left": left.get(category.code, 0)}
@@ -67,6 +69,13 @@ def expert_recommendations(request):
 def expert_recommend(request):
     expert = _membership(request)
     edition = expert.edition
+    if not collection_open(edition):
+        # Said before the form is filled in, not after (the service would refuse the save).
+        messages.error(
+            request,
+            _("The collection window is closed; nominations can no longer be created or changed."),
+        )
+        return redirect("submissions:expert_recommendations")
     data = request.POST if request.method == "POST" else None
     initial = {}
     if request.GET.get("category"):

@@ -1,9 +1,11 @@
 """Expert recommendation: the channel, the statement, and the quota of two per category."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from core.models import AuditEvent
 from review.models import Expert
@@ -13,6 +15,7 @@ from submissions.recommendations import QuotaExceeded, recommend_technology
 from submissions.services import NominationError, transition
 from submissions.states import Channel, NominationState
 from tests.factories import OrganisationFactory, UserFactory
+from tests.htmlparse import find_one
 
 from .conftest import url
 
@@ -197,6 +200,31 @@ def test_expert_recommends_through_the_form(client, member, innovative, directio
         "海川电驱动系统有限公司",
     )
     assert nomination.recommendation.statement_en == "I recommend it."
+
+
+@pytest.mark.parametrize(
+    ("language", "closed"),
+    [
+        ("en", "The collection window is closed; nominations can no longer be created or changed."),
+        ("zh-hans", "征集已截止，不能再新建或修改申报。"),
+    ],
+)
+def test_after_the_collection_window_the_expert_is_told_before_filling_in_a_form(
+    client, member, edition, innovative, language, closed
+):
+    edition.stage_windows.update(
+        opens_at=timezone.now() - timedelta(days=40), closes_at=timezone.now() - timedelta(days=1)
+    )
+    client.force_login(member.user)
+
+    page = client.get(url("submissions:expert_recommendations", language))
+    opened = client.get(url("submissions:expert_recommend", language), follow=True)
+
+    assert closed in find_one(page, "div", data_testid="recommending-closed").text
+    assert url("submissions:expert_recommend", language) not in page.content.decode()
+    assert opened.redirect_chain == [(url("submissions:expert_recommendations", language), 302)]
+    assert closed in opened.content.decode()
+    assert not Nomination.objects.exists()
 
 
 def test_form_over_quota_says_so_and_keeps_the_input(client, member, innovative, direction):
