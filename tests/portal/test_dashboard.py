@@ -57,6 +57,34 @@ def test_the_nominator_dashboard_reads_chinese(client, edition):
     assert "您的单位" in page
 
 
+@pytest.mark.parametrize(
+    ("language", "open_text", "closed_text"),
+    [
+        (
+            "en",
+            "Create, submit and follow your organisation's nominations here.",
+            "The collection has closed: follow your organisation's nominations here",
+        ),
+        (
+            "zh-hans",
+            "您可以在此创建、提交并跟踪本单位的申报。",
+            "征集已截止：您可以在此跟踪本单位的申报",
+        ),
+    ],
+)
+def test_the_nominator_dashboard_offers_creating_only_while_the_collection_is_open(
+    client, edition, time_machine, language, open_text, closed_text
+):
+    client.force_login(UserFactory())
+    time_machine.move_to(datetime(2031, 3, 10, tzinfo=UTC))
+    during = client.get(url("accounts:dashboard", language)).content.decode()
+    time_machine.move_to(datetime(2031, 6, 10, tzinfo=UTC))
+    after = client.get(url("accounts:dashboard", language)).content.decode()
+
+    assert open_text in during and closed_text not in during
+    assert closed_text in after and open_text not in after
+
+
 def test_without_a_current_edition_the_dashboard_says_so(client):
     client.force_login(UserFactory())
 
