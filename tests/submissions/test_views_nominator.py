@@ -546,3 +546,25 @@ def test_a_returned_nomination_is_corrected_and_resubmitted_after_the_window(
     heading = find_one(check, "h2", id="correction-title").text
     beijing = deadline.astimezone(ZoneInfo("Asia/Shanghai"))
     assert heading.startswith(f"补正截止时间：{beijing.year}年{beijing.month}月{beijing.day}日")
+
+
+@pytest.mark.parametrize(
+    ("language", "returned"),
+    [("en", "Returned for correction: please correct"), ("zh-hans", "已退回修改：请于")],
+)
+def test_the_edit_page_of_a_returned_nomination_says_why_and_by_when(
+    client, nomination, nominator, language, returned
+):
+    complete(nomination, nominator)
+    Nomination.objects.filter(pk=nomination.pk).update(
+        state="returned",
+        return_reasons="请补充盖章推荐表\nStamp the recommendation form",
+        correction_deadline=timezone.now() + timedelta(days=5),
+    )
+    client.force_login(nominator)
+
+    page = client.get(url("submissions:nomination_edit", language, code=nomination.code))
+
+    alert = find_one(page, "div", data_testid="returned-alert").text
+    assert returned in alert
+    assert "请补充盖章推荐表" in alert and "Stamp the recommendation form" in alert
