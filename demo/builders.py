@@ -69,9 +69,6 @@ STAGES: dict[str, DemoStage] = {
     ]
 }
 
-# Named in the design; each becomes available when its issue adds a builder to STAGES.
-PLANNED_STAGES = ("formal_check", "review", "shortlist", "voting", "published")
-
 
 class UnknownStage(ValueError):
     pass

@@ -109,7 +109,9 @@ def test_help_lists_the_options_and_the_available_stages(capsys):
     help_text = " ".join(capsys.readouterr().out.split())
     for option in ("--year", "--stage", "--experts", "--nominations"):
         assert option in help_text
-    assert f"Available: {', '.join(STAGES)}." in help_text
+    assert f"Available: {', '.join(STAGES)}. Default: collection." in help_text
+    # Every stage the design names is built: none is announced as still to come.
+    assert "not yet available" not in help_text
 
 
 def test_prints_logins_that_work(client):

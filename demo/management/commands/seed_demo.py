@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from core.emails import emails_suppressed
 from demo import content
-from demo.builders import PLANNED_STAGES, STAGES, build_demo
+from demo.builders import STAGES, build_demo
 from demo.nominations import DEFAULT_COUNT as DEFAULT_NOMINATIONS
 from submissions.defaults import COMMITTEE_SIZE
 from submissions.stages import Stage
@@ -51,9 +51,7 @@ class Command(BaseCommand):
             default="collection",
             help=(
                 "Fast-forward the edition to this stage; the calendar puts today inside it. "
-                f"Available: {', '.join(STAGES)}. Planned, not yet available: "
-                f"{', '.join(s for s in PLANNED_STAGES if s not in STAGES)}. "
-                "Default: collection."
+                f"Available: {', '.join(STAGES)}. Default: collection."
             ),
         )
         parser.add_argument(
