@@ -14,7 +14,13 @@ def localized(obj, field: str, language: str | None = None) -> str:
     return value or (getattr(obj, f"{field}_{second}", "") or "")
 
 
+def item_separator() -> str:
+    """Between the items of a list in running text: "、" in Chinese (an enumeration comma, not
+    the English one), ", " in English."""
+    return "、" if is_chinese() else ", "
+
+
 def join_items(items) -> str:
     """Items of a list in running text, as the language writes them: "a, b" in English,
-    "a、b" in Chinese (an enumeration comma, not the English one)."""
-    return ("、" if is_chinese() else ", ").join(str(item) for item in items)
+    "a、b" in Chinese."""
+    return item_separator().join(str(item) for item in items)

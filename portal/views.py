@@ -16,6 +16,9 @@ def dashboard(request):
     windows = list(edition.stage_windows.all()) if edition else []
     now = timezone.now()
     nominator = is_nominator(user)
+    collection_window = next(
+        (window for window in windows if window.stage == Stage.COLLECTION), None
+    )
     return render(
         request,
         "portal/dashboard.html",
@@ -25,9 +28,10 @@ def dashboard(request):
             "is_nominator": nominator,
             "edition": edition,
             "current_window": edition.current_stage(windows=windows, now=now) if edition else None,
-            "collection_window": next(
-                (window for window in windows if window.stage == Stage.COLLECTION), None
-            ),
+            "collection_window": collection_window,
+            # Nominations can no longer be created (those returned can still be corrected).
+            "collection_closed": collection_window is not None
+            and now >= collection_window.closes_at,
             "now": now,
             "returned": list(returned_for_correction(user.organisation_id, edition, now))
             if edition and user.organisation_id and nominator

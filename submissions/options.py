@@ -6,6 +6,7 @@ reads them on first use (two queries) and keeps them on the edition object for t
 """
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db.models import F, JSONField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
@@ -20,6 +21,10 @@ from .rules import remember_collection_window, with_collection_window
 class EditionOptions:
     categories: list[Category]  # in the model's order (by code)
     directions: list[Direction]  # in the model's order (position, code)
+
+    def category(self, code: str) -> Category | None:
+        """The edition's category with this code (a preselected category), or None."""
+        return next((category for category in self.categories if category.code == code), None)
 
 
 def _rows(model: type[Model], edition: str) -> Subquery:
@@ -44,11 +49,14 @@ def with_options(queryset: QuerySet, edition: str = "pk") -> QuerySet:
     )
 
 
-def _instances(model: type[Model], rows, db: str | None, order) -> list:
+def _instances(model: type[Model], rows, db: str | None) -> list:
+    """The rows as model instances, in the model's order (its Meta.ordering within the
+    edition): a JSON array has no order of its own."""
     names = [field.attname for field in model._meta.concrete_fields]
+    order = [str(name) for name in model._meta.ordering or () if name != "edition"]
     return sorted(
         (model.from_db(db, names, [row[name] for name in names]) for row in rows or ()),
-        key=order,
+        key=attrgetter(*order),
     )
 
 
@@ -56,8 +64,8 @@ def remember_options(edition: Edition, row) -> None:
     """Keeps the options a row fetched `with_options` carries on `edition`."""
     db = edition._state.db
     edition.__dict__["_options"] = EditionOptions(
-        categories=_instances(Category, row.category_rows, db, lambda c: c.code),
-        directions=_instances(Direction, row.direction_rows, db, lambda d: (d.position, d.code)),
+        categories=_instances(Category, row.category_rows, db),
+        directions=_instances(Direction, row.direction_rows, db),
     )
 
 

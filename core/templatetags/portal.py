@@ -1,7 +1,7 @@
 from django import template
 from django.urls import translate_url
 
-from core.i18n import is_chinese
+from core import i18n
 from core.i18n import localized as localized_value
 
 register = template.Library()
@@ -15,9 +15,8 @@ def localized(obj, field: str) -> str:
 
 @register.simple_tag
 def item_separator() -> str:
-    """Between the items of a list in running text: "、" in Chinese, ", " in English (as
-    core.i18n.join_items joins them)."""
-    return "、" if is_chinese() else ", "
+    """{% item_separator %} between the items of a list (core.i18n.item_separator)."""
+    return i18n.item_separator()
 
 
 @register.simple_tag(takes_context=True)

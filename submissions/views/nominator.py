@@ -169,8 +169,7 @@ def nomination_create(request):
     initial = {}
     category_code = request.GET.get("category")
     if category_code:
-        categories = edition_options(edition).categories
-        initial["category"] = next((c for c in categories if c.code == category_code), None)
+        initial["category"] = edition_options(edition).category(category_code)
     form = NominationForm(data, edition=edition, initial=initial)
     formsets = part_formsets(data)
     if (

@@ -225,12 +225,13 @@ def _paired_texts(nomination: Nomination) -> list[dict]:
     ]
 
 
-def _recorded_checklist(nomination: Nomination) -> dict | None:
+def _recorded_checklist(checks: list[FormalCheck]) -> dict | None:
     """The latest formal check's decision time and its checklist as (label, confirmed) pairs,
-    in the checklist's order; None for a nomination never checked."""
-    check = nomination.formal_checks.order_by("-decided_at", "-id").first()
-    if check is None:
+    in the checklist's order; None for a nomination never checked. `checks` are the
+    nomination's, latest first (the model's order)."""
+    if not checks:
         return None
+    check = checks[0]
     return {
         "decided_at": check.decided_at,
         "rows": [(label, bool(check.checklist.get(key))) for key, label in formal_check.CHECKLIST],
@@ -273,6 +274,7 @@ def formalcheck_detail(request, code):
                 )
                 return redirect(request.POST.get("next") or _queue_url(formal_check.QueueFilters()))
     current = [a for a in nomination.attachments.all() if a.is_current]
+    checks = list(nomination.formal_checks.all())  # prefetched, latest first
     # With several returns, the changes are those since the latest one.
     snapshot = (
         NominationSnapshot.objects.filter(nomination=nomination)
@@ -293,7 +295,7 @@ def formalcheck_detail(request, code):
             ],
             # Once decided, the page shows what the organiser confirmed at the latest check,
             # which may differ from what the data suggests.
-            "recorded": None if awaiting else _recorded_checklist(nomination),
+            "recorded": None if awaiting else _recorded_checklist(checks),
             "missing": missing_items(nomination),
             "warnings": maturity_warnings(
                 nomination.category.code, nomination.trl, nomination.application_status
@@ -304,7 +306,7 @@ def formalcheck_detail(request, code):
             if nomination.channel == Channel.EXPERT
             else None,
             "timeline": list(nomination.state_changes.all()),
-            "checks": list(nomination.formal_checks.all()),
+            "checks": checks,
             "snapshot": snapshot,
             "changes": snapshots.differences(snapshot.payload, snapshots.capture(nomination))
             if snapshot

@@ -20,6 +20,7 @@ from core.errors import Refused
 from ..completeness import maturity_messages, missing_items
 from ..forms import NominationForm, StatementForm, part_formsets, part_rows
 from ..models import Category
+from ..options import edition_options
 from ..organiser_forms import SecretariatNominationForm
 from ..queries import committee_membership, current_edition, nomination_with_details
 from ..recommendations import (
@@ -79,9 +80,7 @@ def expert_recommend(request):
     data = request.POST if request.method == "POST" else None
     initial = {}
     if request.GET.get("category"):
-        initial["category"] = Category.objects.filter(
-            edition=edition, code=request.GET["category"]
-        ).first()
+        initial["category"] = edition_options(edition).category(request.GET["category"])
     form = NominationForm(data, edition=edition, initial=initial)
     who = SecretariatNominationForm(data, prefix="who")
     statement = StatementForm(data, prefix="statement")
@@ -131,7 +130,7 @@ def expert_recommend(request):
             "who": who,
             "statement": statement,
             "formsets": formsets,
-            "categories": list(Category.objects.filter(edition=edition)),
+            "categories": edition_options(edition).categories,
             "maturity_messages": maturity_messages(),
             "quota_left": quota_left(expert),
             "nomination": None,
